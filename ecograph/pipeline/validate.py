@@ -1,0 +1,180 @@
+"""Check data against the shapes. Non-conformance is a result, not an exception."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyshacl
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import RDFS, SH
+
+from ecograph.namespaces import ECO, bind_all
+from ecograph.pipeline.load import Sources, load_sources
+from ecograph.settings import Settings, load_settings
+
+SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
+SEVERITY_NAME = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass
+class Result:
+    """One validation result, flattened for people and for JSON."""
+
+    severity: str
+    shape: str
+    focus: str
+    focus_label: str
+    slide: str
+    path: str
+    value: str
+    message_en: str
+    message_ja: str
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ValidationReport:
+    """What validate() returns: conformance, the flattened results and the SHACL report graph."""
+
+    conforms: bool
+    results: list[Result] = field(default_factory=list)
+    graph: Graph | None = None
+
+    def count(self, severity: str) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    def summary(self) -> str:
+        state = "conforms" if self.conforms else "does NOT conform"
+        return f"{state}: {self.count('Violation')} violation(s), {self.count('Warning')} warning(s), {self.count('Info')} info"
+
+    def to_text(self) -> str:
+        """Grouped severity -> shape -> focus node, with the focus node's label and source slide."""
+        lines = [self.summary()]
+        grouped: dict = defaultdict(lambda: defaultdict(list))
+        for r in self.results:
+            grouped[r.severity][r.shape].append(r)
+        for severity in ("Violation", "Warning", "Info"):
+            if severity not in grouped:
+                continue
+            lines.append(f"\n{severity} ({self.count(severity)})")
+            for shape in sorted(grouped[severity]):
+                lines.append(f"  {shape}")
+                for r in sorted(grouped[severity][shape], key=lambda r: (r.focus, r.path, r.value, r.message_en)):
+                    where = f"{r.focus}" + (f" «{r.focus_label}»" if r.focus_label else "") + (f" [{r.slide}]" if r.slide else "")
+                    lines.append(f"    {where}")
+                    detail = (f"{r.path}: " if r.path else "") + (r.message_en or r.message_ja)
+                    if r.value:
+                        detail += f" (value: {r.value})"
+                    lines.append(f"      {detail}")
+                    if r.message_ja and r.message_ja != r.message_en:
+                        lines.append(f"      {r.message_ja}")
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        body = {"conforms": self.conforms, "summary": self.summary(), "results": [r.to_dict() for r in self.results]}
+        return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+    def to_turtle(self) -> str:
+        """The SHACL report graph with canonical blank-node labels, so that equal reports are equal bytes."""
+        if self.graph is None:
+            return ""
+        canonical = to_canonical_graph(self.graph)
+        bind_all(canonical)
+        lines = sorted(canonical.serialize(format="nt").splitlines())
+        return "\n".join(lines) + "\n"
+
+
+def _short(graph: Graph, node) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(node)
+        except Exception:  # noqa: BLE001 - rdflib raises several types for IRIs it cannot shorten
+            return str(node)
+    return str(node)
+
+
+def _label(data: Graph, node, lang: str) -> str:
+    for label in data.objects(node, RDFS.label):
+        if isinstance(label, Literal) and label.language == lang:
+            return str(label)
+    return ""
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def _messages_by_language(literals) -> dict:
+    """Messages by language tag. pyshacl drops the tags of SPARQL-constraint messages; an untagged
+    message with kana in it is Japanese, otherwise English."""
+    messages: dict = {}
+    for m in literals:
+        if not isinstance(m, Literal):
+            continue
+        lang = m.language or ("ja" if _KANA.search(str(m)) else "en")
+        messages.setdefault(lang, str(m))
+    return messages
+
+
+def _owning_shape(shapes: Graph, shape) -> object:
+    parent = next(iter(shapes.subjects(SH.property, shape)), None)
+    return parent if parent is not None else shape
+
+
+def _flatten(report: Graph, data: Graph, shapes: Graph) -> list[Result]:
+    results = []
+    for node in report.subjects(SH.resultSeverity, None):
+        severity = report.value(node, SH.resultSeverity)
+        focus = report.value(node, SH.focusNode)
+        shape = _owning_shape(shapes, report.value(node, SH.sourceShape))
+        messages = _messages_by_language(report.objects(node, SH.resultMessage))
+        path = report.value(node, SH.resultPath)
+        results.append(
+            Result(
+                severity=SEVERITY_NAME.get(severity, str(severity)),
+                shape=_short(shapes, shape) if isinstance(shape, URIRef) else "(anonymous shape)",
+                focus=_short(data, focus),
+                focus_label=_label(data, focus, "en") or _label(data, focus, "ja"),
+                slide=_short(data, data.value(focus, ECO.slide)) if focus is not None else "",
+                path=_short(data, path) if isinstance(path, URIRef) else ("" if path is None else "(complex path)"),
+                value=_short(data, report.value(node, SH.value)),
+                message_en=messages.get("en", ""),
+                message_ja=messages.get("ja", ""),
+            )
+        )
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    return sorted(results, key=lambda r: (order.get(r.severity, 3), r.shape, r.focus, r.path, r.value, r.message_en))
+
+
+def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationReport:
+    """Validate one data graph against shapes, with the ontology mixed in for class hierarchy."""
+    conforms, report_graph, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    bind_all(report_graph)
+    return ValidationReport(conforms=bool(conforms), results=_flatten(report_graph, data + ontology, shapes), graph=report_graph)
+
+
+def validate(sources: Sources) -> ValidationReport:
+    """Check the stated and interpreted data against the shapes."""
+    return validate_graph(sources.data(), sources.shapes, sources.ontology)
+
+
+def validate_files(files: list[Path] | None = None, settings: Settings | None = None) -> ValidationReport:
+    """Validate the given files (default: the project's data) against the project's shapes."""
+    settings = settings or load_settings()
+    return validate(load_sources(settings, [Path(f) for f in files] if files else None))

@@ -1,0 +1,76 @@
+"""Settings, declared once. Later sources override earlier ones: defaults, then ecograph.toml in the
+project root, then ECOGRAPH_* environment variables, then CLI flags (passed as overrides)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of ecograph, with its default. docs/settings.md is checked against these fields."""
+
+    root: Path = field(default=PROJECT_ROOT, metadata={"help": "Project root holding ontology/, shapes/, data/ and queries/."})
+    dist: Path = field(default=PROJECT_ROOT / "dist", metadata={"help": "Where the build is published (a link to the last good release)."})
+    store: str = field(default="oxigraph", metadata={"help": "Query store: 'oxigraph' (default) or 'rdflib'."})
+    query_timeout_s: float = field(default=10.0, metadata={"help": "Time limit of one SPARQL query, in seconds."})
+    max_rows: int = field(default=10_000, metadata={"help": "Results beyond this many rows are cut off, and the output says so."})
+    keep_releases: int = field(default=3, metadata={"help": "How many earlier releases to keep beside dist/."})
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+
+def _coerce(kind, value: str):
+    if kind in (Path, "Path"):
+        return Path(value)
+    if kind in (float, "float"):
+        return float(value)
+    if kind in (int, "int"):
+        return int(value)
+    return value
+
+
+def load_settings(overrides: dict | None = None, environ: dict | None = None) -> Settings:
+    """Defaults, then ecograph.toml, then ECOGRAPH_* variables, then overrides (CLI flags)."""
+    env = os.environ if environ is None else environ
+    values: dict = {}
+    root = Path(env.get("ECOGRAPH_ROOT", PROJECT_ROOT))
+    toml = root / "ecograph.toml"
+    if toml.exists():
+        with toml.open("rb") as fh:
+            values.update(tomllib.load(fh))
+    for f in fields(Settings):
+        key = "ECOGRAPH_" + f.name.upper()
+        if key in env:
+            values[f.name] = env[key]
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    known = {f.name: f.type for f in fields(Settings)}
+    unknown = set(values) - set(known)
+    if unknown:
+        from ecograph.errors import UsageError
+
+        raise UsageError(f"unknown setting(s): {', '.join(sorted(unknown))}", "See docs/settings.md for the settings.")
+    coerced = {k: _coerce(known[k], v) if isinstance(v, str) else v for k, v in values.items()}
+    settings = Settings(**coerced)
+    if "root" in coerced and "dist" not in coerced:
+        settings = replace(settings, dist=settings.root / "dist")
+    return settings
