@@ -1,0 +1,151 @@
+"""The `ecograph` command. Each command is a thin wrapper around a pipeline or query function.
+
+Data goes to stdout, messages to stderr. Exit codes: 0 ok or conforms; 1 the data does not conform or a
+check found violations; 2 usage or runtime error."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ecograph import __version__
+from ecograph.errors import EcographError
+from ecograph.settings import load_settings
+
+
+def _fail(error: EcographError) -> None:
+    click.echo(f"error: {error.message}", err=True)
+    if error.hint:
+        click.echo(f"hint: {error.hint}", err=True)
+    sys.exit(error.exit_code)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except EcographError as error:
+            _fail(error)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ecograph")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), envvar="ECOGRAPH_ROOT",
+              help="Project root holding ontology/, shapes/, data/ and queries/ (default: this checkout).")
+@click.option("--dist", type=click.Path(path_type=Path), help="Where builds are published (default: ROOT/dist).")
+@click.option("--store", type=click.Choice(["oxigraph", "rdflib"]), help="Query engine (default: oxigraph).")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None, dist: Path | None, store: str | None) -> None:
+    """ecograph: build, validate and query the knowledge graph of Japan's drug-discovery ecosystem."""
+    ctx.obj = load_settings({"root": root, "dist": dist, "store": store})
+
+
+@main.command()
+@click.pass_obj
+def build(settings) -> None:
+    """Load, validate, reason and publish the graph into dist/ (refuses data with a Violation: exit 1)."""
+    from ecograph.errors import NotConformingError
+    from ecograph.pipeline.build import build as run_build
+
+    try:
+        result = run_build(settings)
+    except NotConformingError as error:
+        click.echo(error.report.to_text(), err=True)
+        _fail(error)
+    info = json.loads((result.release.path / "build.json").read_text(encoding="utf-8"))
+    click.echo(f"ecograph {__version__}: published release {result.release.release_id} to {settings.dist}", err=True)
+    click.echo(f"validation: {result.report.summary()}", err=True)
+    for graph, count in sorted(info["graphs"].items()):
+        click.echo(f"  {graph.rsplit('/', 1)[-1]:<22} {count:>6} triples", err=True)
+
+
+@main.command()
+@click.pass_obj
+def publish(settings) -> None:
+    """Validate, reason and publish into dist/: the same as build, since nothing is published unvalidated."""
+    click.get_current_context().invoke(build)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text", show_default=True,
+              help="Report format: grouped text, the SHACL report graph (N-Triples, a subset of Turtle), or JSON.")
+@click.pass_obj
+def validate(settings, files: tuple[Path, ...], fmt: str) -> None:
+    """Validate FILES (default: the project's data) against the shapes. Exit 0 conforms, 1 does not, 2 error."""
+    from ecograph.pipeline.validate import validate_files
+
+    report = validate_files(list(files) or None, settings)
+    click.echo({"text": report.to_text, "ttl": report.to_ntriples, "json": report.to_json}[fmt](), nl=False)
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["summary", "ttl"]), default="summary", show_default=True,
+              help="A count of inferred triples, or the inferred triples as Turtle.")
+@click.pass_obj
+def reason(settings, fmt: str) -> None:
+    """Run OWL-RL reasoning on the project's data and show what it infers (asserted triples excluded)."""
+    from ecograph import serialize
+    from ecograph.pipeline.load import load_sources
+    from ecograph.pipeline.reason import reason as run_reason
+
+    inferences = run_reason(load_sources(settings))
+    if fmt == "ttl":
+        click.echo(serialize.turtle(inferences.stated + inferences.interpreted), nl=False)
+    else:
+        click.echo(f"inferred from stated facts: {len(inferences.stated)} triples")
+        click.echo(f"inferred only with interpretations: {len(inferences.interpreted)} triples")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter; repeat for several.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True,
+              help="Output format (json is SPARQL 1.1 Query Results JSON).")
+@click.pass_obj
+def query(settings, name: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run the named query NAME (see `ecograph queries`) or a FILE.rq against the built graph."""
+    from ecograph.errors import UsageError
+    from ecograph.queries import FORMATTERS, run_named
+
+    values = {}
+    for item in params:
+        if "=" not in item:
+            raise UsageError(f"--param '{item}' is not KEY=VALUE")
+        key, value = item.split("=", 1)
+        values[key.strip()] = value
+    result = run_named(name, values, settings)
+    click.echo(FORMATTERS[fmt](result), nl=False)
+
+
+@main.command()
+@click.pass_obj
+def queries(settings) -> None:
+    """List the named queries with their titles and parameters."""
+    from ecograph.queries import catalogue
+
+    for q in catalogue(settings).values():
+        params = ", ".join(f"{p.name} ({p.type}{' = ' + p.default if p.default else ''})" for p in q.params)
+        click.echo(f"{q.name}\t{q.title.get('en', '')}" + (f"\t[{params}]" if params else ""))
+
+
+@main.command()
+@click.pass_obj
+def check(settings) -> None:
+    """Run the quality checks (queries/checks/*-violation.rq) on the built graph; any row is a failure (exit 1)."""
+    from ecograph.queries import NamedQuery, run, to_table
+
+    failed = 0
+    for path in sorted((settings.queries_dir / "checks").glob("*-violation.rq")):
+        q = NamedQuery.from_file(path)
+        result = run(q, {}, settings)
+        state = "ok" if not result.rows else f"{len(result.rows)} violation(s)"
+        click.echo(f"{q.name}: {state} - {q.title.get('en', '')}", err=True)
+        if result.rows:
+            failed += 1
+            click.echo(to_table(result), err=True)
+    sys.exit(1 if failed else 0)
