@@ -149,3 +149,7 @@ def check(settings) -> None:
             failed += 1
             click.echo(to_table(result), err=True)
     sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ecograph.errors import DataSyntaxError
@@ -93,12 +94,51 @@ def relative(path: Path, settings: Settings) -> str:
 
 
 def load_graph(paths: list[Path], settings: Settings) -> Graph:
-    """Parse several files into one graph."""
+    """Parse several files into one graph, with stable blank-node labels."""
     graph = Graph()
-    bind_all(graph)
     for path in paths:
         parse_file(path, graph, relative(path, settings))
-    return graph
+    return stabilise_blank_nodes(graph)
+
+
+def stabilise_blank_nodes(graph: Graph) -> Graph:
+    """Relabel blank nodes from what they hold and where they hang, so that the same input always gives
+    the same labels (and dumps the same bytes) in any process. Parsers label blank nodes at random.
+
+    A blank node's label is a hash of its parents (subject and predicate, recursively for blank parents)
+    and of its content (its predicates and objects, recursively). Two blank nodes with the same parents
+    and the same content are the same statement written twice, and become one."""
+    blanks = {t for triple in graph for t in (triple[0], triple[2]) if isinstance(t, BNode)}
+    if not blanks:
+        bind_all(graph)
+        return graph
+    content: dict = {}
+    anchor: dict = {}
+
+    def content_of(node, seen=frozenset()) -> str:
+        if node not in content:
+            if node in seen:
+                return "(cycle)"
+            parts = sorted(f"{p.n3()} {content_of(o, seen | {node}) if isinstance(o, BNode) else o.n3()}"
+                           for p, o in graph.predicate_objects(node))
+            content[node] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return content[node]
+
+    def anchor_of(node, seen=frozenset()) -> str:
+        if node not in anchor:
+            if node in seen:
+                return "(cycle)"
+            parts = sorted(f"{anchor_of(s, seen | {node}) if isinstance(s, BNode) else s.n3()} {p.n3()}"
+                           for s, p in graph.subject_predicates(node))
+            anchor[node] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return anchor[node]
+
+    label = {b: BNode("b" + hashlib.sha256((anchor_of(b) + content_of(b)).encode()).hexdigest()[:20]) for b in blanks}
+    out = Graph()
+    bind_all(out)
+    for s, p, o in graph:
+        out.add((label.get(s, s), p, label.get(o, o)))
+    return out
 
 
 def load_sources(settings: Settings, data_files: list[Path] | None = None) -> Sources:

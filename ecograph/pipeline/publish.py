@@ -49,8 +49,9 @@ def _write(folder: Path, name: str, text: str) -> tuple[int, str]:
 
 
 def _render(sources: Sources, inferences: Inferences) -> dict[URIRef, Graph]:
-    return {STATED: sources.stated, INTERPRETED: sources.interpreted, INFERRED: inferences.stated,
-            INFERRED_INTERPRETED: inferences.interpreted, ONTOLOGY: sources.ontology, SHAPES: sources.shapes}
+    graphs = {STATED: sources.stated, INTERPRETED: sources.interpreted, INFERRED: inferences.stated,
+              INFERRED_INTERPRETED: inferences.interpreted, ONTOLOGY: sources.ontology, SHAPES: sources.shapes}
+    return graphs
 
 
 def write_release(folder: Path, sources: Sources, inferences: Inferences, report: ValidationReport) -> list[str]:
@@ -61,8 +62,8 @@ def write_release(folder: Path, sources: Sources, inferences: Inferences, report
         stem = GRAPH_FILES[name]
         sizes[f"{stem}.ttl"] = _write(folder, f"{stem}.ttl", serialize.turtle(graph))
         sizes[f"{stem}.nt"] = _write(folder, f"{stem}.nt", serialize.ntriples(graph))
-    sizes["ontology.rdf"] = _write(folder, "ontology.rdf", serialize.rdfxml(sources.ontology))
-    sizes["ontology.jsonld"] = _write(folder, "ontology.jsonld", serialize.jsonld(sources.ontology))
+    sizes["ontology.rdf"] = _write(folder, "ontology.rdf", serialize.rdfxml(graphs[ONTOLOGY]))
+    sizes["ontology.jsonld"] = _write(folder, "ontology.jsonld", serialize.jsonld(graphs[ONTOLOGY]))
     metadata = describe(graphs, sizes)
     _write(folder, "void.ttl", serialize.turtle(metadata))
     everything = {**graphs, METADATA: metadata}

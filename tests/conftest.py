@@ -1,0 +1,52 @@
+"""Shared fixtures: a private copy of the project per session (so tests never touch the real dist/),
+a build of it made once, settings pointing at it, and a click runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ecograph.settings import PROJECT_ROOT, Settings
+
+PROJECT_PARTS = ("ontology", "shapes", "data", "queries")
+
+
+def copy_project(target: Path) -> Path:
+    """Copy the inputs of a build (not dist/) into target; returns target."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        shutil.copytree(PROJECT_ROOT / part, target / part)
+    return target
+
+
+def settings_for(root: Path, **overrides) -> Settings:
+    return Settings(root=root, dist=root / "dist", **overrides)
+
+
+@pytest.fixture(scope="session")
+def built_root(tmp_path_factory) -> Path:
+    """A copy of the project, built once for the whole session. Treat it as read-only."""
+    from ecograph.pipeline.build import build
+
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    build(settings_for(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_settings(built_root) -> Settings:
+    return settings_for(built_root)
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A fresh, unbuilt copy of the project that a test may change."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

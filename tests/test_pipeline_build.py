@@ -1,0 +1,207 @@
+"""The build: load -> validate -> reason -> publish into dist/, atomically and reproducibly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.namespace import RDF, VOID
+
+from ecograph.cli import main
+from ecograph.errors import BuildError, NotConformingError
+from ecograph.namespaces import ECO, FRAPO, ID, INFERRED, INFERRED_INTERPRETED, INTERPRETED, METADATA, STATED
+from ecograph.pipeline.build import build
+from tests import rdfload
+from tests.conftest import settings_for
+
+GRAPH_STEMS = ("stated", "interpreted", "inferred", "inferred-interpreted", "ontology", "shapes")
+
+
+class _Graphs(dict):
+    def graph(self, name):
+        return self.get(name, rdflib.Graph())
+
+    def graphs(self):
+        return [g for name, g in self.items() if name is not None]
+
+
+def _dataset(dist: Path) -> _Graphs:
+    return _Graphs(rdfload.graphs(dist / "dataset.nq"))
+
+
+def _fingerprint(dist: Path) -> tuple[str, str]:
+    return str(dist.resolve()), (dist / "SHA256SUMS").read_text()
+
+
+@pytest.fixture
+def built_copy(built_root, tmp_path) -> Path:
+    """A private copy of the built project (sources and releases) that a test may break."""
+    target = tmp_path / "copy"
+    shutil.copytree(built_root, target, symlinks=True)
+    return target
+
+
+def test_release_has_every_dump_and_checksums(built_settings):
+    dist = built_settings.dist
+    assert dist.is_symlink(), "dist/ is a link to the current release, switched atomically"
+    names = {p.name for p in dist.iterdir()}
+    for stem in GRAPH_STEMS:
+        assert {f"{stem}.ttl", f"{stem}.nt"} <= names
+    assert {"dataset.trig", "dataset.nq", "dataset.jsonld", "void.ttl", "ontology.rdf", "ontology.jsonld",
+            "validation-report.txt", "validation-report.json", "validation-report.nt", "build.json", "SHA256SUMS"} <= names
+    for line in (dist / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_dumps_agree_with_each_other(built_settings):
+    dist = built_settings.dist
+    ds = _dataset(dist)
+    trig = _Graphs(rdfload.graphs(dist / "dataset.trig"))
+    jsonld = _Graphs(rdfload.graphs(dist / "dataset.jsonld"))
+    for name in (STATED, INTERPRETED, INFERRED, METADATA):
+        g = ds.graph(name)
+        assert len(g) > 0
+        assert rdflib.compare.isomorphic(g, trig.graph(name)), name
+        assert rdflib.compare.isomorphic(g, jsonld.graph(name)), name
+    stated_ttl = rdflib.Graph().parse(dist / "stated.ttl")
+    assert rdflib.compare.isomorphic(stated_ttl, ds.graph(STATED))
+
+
+def test_asserted_interpreted_and_inferred_are_apart(built_settings):
+    ds = _dataset(built_settings.dist)
+    stated, interpreted = ds.graph(STATED), ds.graph(INTERPRETED)
+    inferred, inferred_interp = ds.graph(INFERRED), ds.graph(INFERRED_INTERPRETED)
+    program1 = ID["program/1"]
+    # the ontology says SupportProgram ⊑ frapo:FundingProgramme; only reasoning adds the type
+    assert (program1, RDF.type, FRAPO.FundingProgramme) in inferred
+    assert (program1, RDF.type, FRAPO.FundingProgramme) not in stated
+    for t in inferred:
+        assert t not in stated
+    for t in inferred_interp:
+        assert t not in inferred and t not in interpreted
+    # interpretations are never stated
+    assert not set(interpreted) & set(stated)
+    assert (ID["program/2"], ECO.phase, ID["phase/basic-applied"]) in interpreted
+
+
+def test_void_counts_are_the_real_counts(built_settings):
+    ds = _dataset(built_settings.dist)
+    meta = ds.graph(METADATA)
+    dataset = ID["dataset/ecograph"]
+    union = rdflib.Graph()
+    for name, g in ds.items():
+        if name == METADATA:
+            continue
+        for t in g:
+            union.add(t)
+    assert int(meta.value(dataset, VOID.triples)) == len(union)
+    for subset in meta.objects(dataset, VOID.subset):
+        name = rdflib.URIRef(str(meta.value(subset, rdflib.namespace.DCTERMS.identifier)))
+        assert int(meta.value(subset, VOID.triples)) == len(ds.graph(name)), name
+    for part in meta.objects(dataset, VOID.classPartition):
+        cls = meta.value(part, VOID["class"])
+        assert int(meta.value(part, VOID.entities)) == len(list(union.triples((None, RDF.type, cls)))), cls
+
+
+def test_same_inputs_give_byte_identical_dumps(built_settings, tmp_path):
+    """A second build in a fresh process with another hash seed writes exactly the same bytes."""
+    root = tmp_path / "again"
+    for part in ("ontology", "shapes", "data", "queries"):
+        shutil.copytree(built_settings.root / part, root / part)
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "ECOGRAPH_ROOT": str(root)}
+    done = subprocess.run([sys.executable, "-m", "ecograph.cli", "build"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (root / "dist" / "SHA256SUMS").read_text() == (built_settings.dist / "SHA256SUMS").read_text()
+
+
+def test_build_refuses_a_violation_and_keeps_the_last_good_release(built_copy, runner):
+    before = _fingerprint(built_copy / "dist")
+    programs = built_copy / "data" / "programs.ttl"
+    programs.write_text(programs.read_text(encoding="utf-8").replace("ecograph:programNumber 13 ;", "ecograph:programNumber 33 ;"),
+                        encoding="utf-8")
+    result = runner.invoke(main, ["--root", str(built_copy), "build"])
+    assert result.exit_code == 1
+    assert "does not conform" in result.stderr
+    assert "program:13" in result.stderr and "from 1 to 32" in result.stderr
+    assert _fingerprint(built_copy / "dist") == before
+
+
+def test_syntax_error_names_file_line_and_column_and_keeps_dist(built_copy, runner):
+    before = _fingerprint(built_copy / "dist")
+    broken = built_copy / "data" / "agents.ttl"
+    lines = broken.read_text(encoding="utf-8").splitlines()
+    lines[20] = lines[20] + " oops"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["--root", str(built_copy), "build"])
+    assert result.exit_code == 2
+    assert "data/agents.ttl, line 21, column" in result.stderr
+    assert _fingerprint(built_copy / "dist") == before
+
+
+def test_unknown_prefix_is_named_with_a_hint(project, runner):
+    path = project / "data" / "agents.ttl"
+    path.write_text(path.read_text(encoding="utf-8") + "\nagent:x frapox:y agent:z .\n", encoding="utf-8")
+    result = runner.invoke(main, ["--root", str(project), "validate"])
+    assert result.exit_code == 2
+    assert "data/agents.ttl, line" in result.stderr and 'Prefix "frapox:" not bound' in result.stderr
+    assert "hint: Declare it with @prefix frapox:" in result.stderr
+
+
+def test_failed_publish_keeps_the_last_good_release(built_copy, monkeypatch):
+    from ecograph import serialize
+
+    before = _fingerprint(built_copy / "dist")
+    # make the source different, so that the release would be new
+    path = built_copy / "data" / "agents.ttl"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(serialize, "rdfxml", disk_full)
+    with pytest.raises(BuildError, match="No space left on device"):
+        build(settings_for(built_copy))
+    assert _fingerprint(built_copy / "dist") == before
+    assert not list((built_copy / ".dist").glob("tmp-*")), "a failed build cleans up after itself"
+
+
+def test_killed_build_never_replaces_dist(built_copy):
+    """kill -9 a build at several points: dist/ always stays the last good release, checksums intact."""
+    before = _fingerprint(built_copy / "dist")
+    path = built_copy / "data" / "agents.ttl"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# changed so the release would differ\n", encoding="utf-8")
+    env = {**os.environ, "ECOGRAPH_ROOT": str(built_copy)}
+    for delay in (0.5, 2.0, 5.0):
+        proc = subprocess.Popen([sys.executable, "-m", "ecograph.cli", "build"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        dist = built_copy / "dist"
+        if _fingerprint(dist) != before:  # the build got to finish: then it must be complete
+            assert proc.returncode == 0
+            before = _fingerprint(dist)
+        for line in (dist / "SHA256SUMS").read_text().splitlines():
+            digest, name = line.split("  ")
+            assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
+    # the next build cleans up whatever the killed ones left
+    build(settings_for(built_copy))
+    assert not list((built_copy / ".dist").glob("tmp-*"))
+
+
+def test_build_summary_on_stderr(built_copy, runner):
+    result = runner.invoke(main, ["--root", str(built_copy), "build"])
+    assert result.exit_code == 0, result.output
+    assert "published release" in result.stderr and "conforms" in result.stderr
+    info = json.loads((built_copy / "dist" / "build.json").read_text())
+    assert info["graphs"][str(STATED)] > 1000
