@@ -151,5 +151,15 @@ def check(settings) -> None:
     sys.exit(1 if failed else 0)
 
 
+@main.command()
+@click.pass_obj
+def docs(settings) -> None:
+    """Regenerate the generated pages in docs/ (cli.md, queries.md, settings.md, ontology.html)."""
+    from ecograph.docs import write_all
+
+    for path in write_all(settings.root / "docs"):
+        click.echo(f"wrote {path.relative_to(settings.root)}", err=True)
+
+
 if __name__ == "__main__":
     main()

@@ -26,6 +26,7 @@ class Sources:
     stated: Graph
     interpreted: Graph
     files: list[Path]
+    alignments: Graph | None = None
 
     def data(self) -> Graph:
         """Stated and interpreted data together (what the shapes validate)."""
@@ -145,7 +146,9 @@ def load_sources(settings: Settings, data_files: list[Path] | None = None) -> So
     """Load the project's ontology and shapes, and the data (default: everything under data/).
 
     Files directly in data/ are stated facts; files under data/interpreted/ are interpretations.
-    Explicit data_files are read as stated unless they lie under an 'interpreted' folder.
+    Explicit data_files are read as stated unless they lie under an 'interpreted' folder. The alignments
+    (ontology/alignments/) are loaded apart from the core ontology, so that their typing never reaches
+    validation or reasoning; they are only published.
     """
     ontology_files = _files(settings.ontology_dir)
     shape_files = _files(settings.shapes_dir)
@@ -155,10 +158,12 @@ def load_sources(settings: Settings, data_files: list[Path] | None = None) -> So
     else:
         interpreted_files = [p for p in data_files if "interpreted" in Path(p).parts]
         stated_files = [p for p in data_files if p not in interpreted_files]
+    alignment_files = _files(settings.ontology_dir / "alignments")
     return Sources(
+        alignments=load_graph(alignment_files, settings),
         ontology=load_graph(ontology_files, settings),
         shapes=load_graph(shape_files, settings),
         stated=load_graph(stated_files, settings),
         interpreted=load_graph(interpreted_files, settings),
-        files=[*ontology_files, *shape_files, *stated_files, *interpreted_files],
+        files=[*ontology_files, *alignment_files, *shape_files, *stated_files, *interpreted_files],
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from ecograph import __version__, serialize
+from ecograph import __version__, ontodoc, serialize
 from ecograph.errors import BuildError
 from ecograph.namespaces import (INFERRED, INFERRED_INTERPRETED, INTERPRETED, METADATA, ONTOLOGY, SHAPES, STATED)
 from ecograph.pipeline.describe import describe
@@ -64,6 +64,9 @@ def write_release(folder: Path, sources: Sources, inferences: Inferences, report
         sizes[f"{stem}.nt"] = _write(folder, f"{stem}.nt", serialize.ntriples(graph))
     sizes["ontology.rdf"] = _write(folder, "ontology.rdf", serialize.rdfxml(graphs[ONTOLOGY]))
     sizes["ontology.jsonld"] = _write(folder, "ontology.jsonld", serialize.jsonld(graphs[ONTOLOGY]))
+    _write(folder, "ontology.html", ontodoc.render(graphs[ONTOLOGY]))
+    if sources.alignments is not None and len(sources.alignments):
+        sizes["alignments.ttl"] = _write(folder, "alignments.ttl", serialize.turtle(sources.alignments))
     metadata = describe(graphs, sizes)
     _write(folder, "void.ttl", serialize.turtle(metadata))
     everything = {**graphs, METADATA: metadata}

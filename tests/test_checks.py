@@ -1,0 +1,47 @@
+"""The quality checks (queries/checks/*-violation.rq): none fires on the built graph, and each fires on a
+small dataset made to break it (tests/fixtures/checks/<check>.trig)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ecograph.cli import main
+from ecograph.namespaces import sparql_prefixes
+from ecograph.queries import NamedQuery
+from ecograph.settings import PROJECT_ROOT
+from ecograph.store import OxigraphStore
+
+CHECKS = sorted((PROJECT_ROOT / "queries" / "checks").glob("*-violation.rq"))
+FIXTURES = Path(__file__).parent / "fixtures" / "checks"
+
+
+def test_every_check_has_a_breaking_fixture():
+    assert {p.stem for p in CHECKS} == {p.stem for p in FIXTURES.glob("*.trig")}
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda p: p.stem)
+def test_check_fires_on_its_fixture(check):
+    store = OxigraphStore()
+    store.load(FIXTURES / f"{check.stem}.trig")
+    result = store.query(sparql_prefixes() + NamedQuery.from_file(check).text)
+    assert result.rows, f"{check.stem} found nothing in a dataset made to break it"
+
+
+def test_no_check_fires_on_the_built_graph(built_root, runner):
+    result = runner.invoke(main, ["--root", str(built_root), "check"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count(": ok") == len(CHECKS)
+
+
+def test_check_exits_1_when_a_check_fires(built_root, tmp_path, runner):
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(built_root, root, symlinks=True)
+    (root / "queries" / "checks" / "always-violation.rq").write_text(
+        "# title: Always fires\nSELECT ?x WHERE { VALUES ?x { 1 } }\n", encoding="utf-8")
+    result = runner.invoke(main, ["--root", str(root), "check"])
+    assert result.exit_code == 1
+    assert "always-violation: 1 violation(s)" in result.stderr
