@@ -152,6 +152,36 @@ def check(settings) -> None:
 
 
 @main.command()
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8080).")
+@click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Serve these RDF files (TriG/N-Quads keep their named graphs) instead of the build; repeat for several.")
+@click.pass_obj
+def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, ...]) -> None:
+    """Serve the graph over HTTP (SPARQL endpoint, dumps, linked data) with waitress; builds first if needed."""
+    from dataclasses import replace
+
+    import waitress
+
+    from ecograph.http import create_app
+
+    settings = replace(settings, host=host or settings.host, port=port or settings.port)
+    if not data_files and not (settings.dist / "dataset.nq").exists():
+        click.echo("no build yet: building first", err=True)
+        click.get_current_context().invoke(build)
+    app = create_app(settings, list(data_files) or None)
+    engine = app.extensions["ecograph"]
+    served = engine.served
+    engine.pool  # start the workers before the first request
+    click.echo(f"serving release {served.release} ({len(served.graphs)} graphs) on http://{settings.host}:{settings.port}/sparql", err=True)
+    try:
+        waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads,
+                       max_request_body_size=settings.max_request_bytes, ident="ecograph")
+    finally:
+        engine.close()
+
+
+@main.command()
 @click.pass_obj
 def docs(settings) -> None:
     """Regenerate the generated pages in docs/ (cli.md, queries.md, settings.md, ontology.html)."""

@@ -21,6 +21,12 @@ class Settings:
     query_timeout_s: float = field(default=10.0, metadata={"help": "Time limit of one SPARQL query, in seconds."})
     max_rows: int = field(default=10_000, metadata={"help": "Results beyond this many rows are cut off, and the output says so."})
     keep_releases: int = field(default=3, metadata={"help": "How many earlier releases to keep beside dist/."})
+    host: str = field(default="127.0.0.1", metadata={"help": "Address the server listens on (loopback only by default)."})
+    port: int = field(default=8080, metadata={"help": "Port the server listens on."})
+    threads: int = field(default=8, metadata={"help": "Request threads of the WSGI server (waitress)."})
+    workers: int = field(default=2, metadata={"help": "Query worker processes; a query that times out or crashes costs only its worker."})
+    max_request_bytes: int = field(default=1_000_000, metadata={"help": "Largest request body accepted (queries, uploads), in bytes."})
+    service_allow: str = field(default="", metadata={"help": "Space-separated SPARQL endpoints that SERVICE may call; empty: none (no outbound connections)."})
 
     @property
     def ontology_dir(self) -> Path:

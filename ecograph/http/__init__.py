@@ -1,0 +1,68 @@
+"""create_app(): the Flask application. Blueprints: sparql.py (the SPARQL 1.1 Protocol endpoint and its
+service description), data.py (dumps, VoID, linked data). Errors have one JSON shape (errors.py)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from flask import Flask
+
+from ecograph.settings import Settings, load_settings
+
+
+class Engine:
+    """The served store and its worker pool, started on first use (so that creating an app is cheap)."""
+
+    def __init__(self, settings: Settings, data_files: list[Path] | None = None):
+        self.settings = settings
+        self.data_files = data_files
+        self._served = None
+        self._pool = None
+        self._lock = threading.Lock()
+
+    @property
+    def served(self):
+        if self._served is None:
+            with self._lock:
+                if self._served is None:
+                    from ecograph.serving import serve_files, serve_release
+
+                    self._served = serve_files(self.data_files, self.settings) if self.data_files else serve_release(self.settings)
+        return self._served
+
+    @property
+    def pool(self):
+        if self._pool is None:
+            served = self.served
+            with self._lock:
+                if self._pool is None:
+                    from ecograph.workers import QueryPool
+
+                    self._pool = QueryPool(served.store, self.settings.workers)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+
+
+def create_app(settings: Settings | None = None, data_files: list[Path] | None = None) -> Flask:
+    """The WSGI application serving the built graph (or data_files instead)."""
+    from ecograph.http import data, errors, sparql
+
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.extensions["ecograph"] = Engine(settings, data_files)
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(data.blueprint)
+    errors.register(app)
+
+    @app.after_request
+    def cors(response):
+        response.headers.setdefault("Access-Control-Allow-Origin", "*")
+        response.headers.setdefault("Access-Control-Expose-Headers", "X-Ecograph-Truncated, ETag, Content-Length")
+        return response
+
+    return app

@@ -1,0 +1,153 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql: GET, POST form-encoded and POST application/sparql-query;
+default-graph-uri / named-graph-uri; every result format by content negotiation or `format=`; read-only.
+With no query, GET /sparql returns the service description."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from flask import Blueprint, Response, current_app, request
+
+from ecograph import guard, results
+from ecograph.errors import QueryError, UsageError
+from ecograph.http.describe import service_description
+from ecograph.namespaces import BASE, PREFIXES
+
+blueprint = Blueprint("sparql", __name__)
+
+LAYERS = {
+    "stated": ["stated"],
+    "interpreted": ["stated", "interpreted"],
+    "inferred": ["stated", "inferred", "ontology"],
+    "all": None,  # the union of every graph
+}
+
+
+class NotAcceptable(QueryError):
+    status = 406
+    hint = "Ask for one of the formats listed in the service description (GET /sparql), or use format=."
+
+
+class BadMediaType(QueryError):
+    status = 400
+    hint = "Send the query as ?query= (GET), as a form field (application/x-www-form-urlencoded), or as the body with Content-Type application/sparql-query."
+
+
+def _engine():
+    return current_app.extensions["ecograph"]
+
+
+def _decode(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"the {what} is not valid UTF-8 (byte {exc.start})", "Percent-encode the query as UTF-8.") from exc
+
+
+def _params() -> dict[str, list[str]]:
+    """Protocol parameters from the query string and, for form posts, the body; decoded strictly."""
+    raw_query = request.query_string
+    params = {k: v for k, v in parse_qs(_decode(raw_query, "query string"), keep_blank_values=True, errors="strict").items()}
+    if request.method == "POST":
+        ctype = (request.mimetype or "").lower()
+        body = request.get_data(cache=True)
+        if ctype == "application/x-www-form-urlencoded":
+            for k, v in parse_qs(_decode(body, "request body"), keep_blank_values=True).items():
+                params.setdefault(k, []).extend(v)
+        elif ctype == "application/sparql-query":
+            if "query" in params:
+                raise QueryError("a query in both the URL and the body", "Send one query per request.")
+            params["query"] = [_decode(body, "request body")]
+        elif ctype == "application/sparql-update":
+            raise guard.UpdateRefused("SPARQL Update is refused: this endpoint is read-only")
+        else:
+            raise BadMediaType(f"unsupported Content-Type '{request.content_type or ''}' for a SPARQL query")
+    return params
+
+
+def _one(params: dict, name: str) -> str | None:
+    values = params.get(name, [])
+    if len(values) > 1:
+        raise QueryError(f"{len(values)} '{name}' parameters: the protocol allows one", "Send one query per request.")
+    return values[0] if values else None
+
+
+def _dataset(params: dict, served, analysis) -> dict:
+    layer = _one(params, "layer") or "all"
+    if layer not in LAYERS:
+        raise UsageError(f"unknown layer '{layer}'", f"Use one of {', '.join(LAYERS)}.")
+    default = params.get("default-graph-uri", []) or analysis.from_graphs
+    named = params.get("named-graph-uri", []) or analysis.from_named
+    for iri in [*default, *named]:
+        if iri not in served.graphs:
+            raise guard.Refused(f"<{iri}> is not a graph of this dataset: ecograph never fetches remote graphs",
+                                "The graphs are listed in the service description (GET /sparql).")
+    job: dict = {}
+    if default:
+        job["default_graphs"] = default
+    elif LAYERS[layer] is not None:
+        wanted = [f"{BASE}graph/{name}" for name in LAYERS[layer]]
+        job["default_graphs"] = [g for g in wanted if g in served.graphs]
+        if not job["default_graphs"]:
+            raise UsageError(f"layer '{layer}' is not available in this dataset")
+    if named:
+        job["named_graphs"] = named
+    return job
+
+
+def _timeout(params: dict) -> float:
+    limit = _engine().settings.query_timeout_s
+    raw = _one(params, "timeout")
+    if raw is None:
+        return limit
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise UsageError(f"timeout must be a number of seconds, not '{raw}'") from exc
+    if value <= 0:
+        raise UsageError("timeout must be more than 0 seconds")
+    return min(value, limit)
+
+
+def execute(text: str, params: dict, accept: str | None, format_param: str | None, substitutions: dict | None = None) -> Response:
+    """Guard, run and serialise one query: shared by /sparql and the named-query API."""
+    engine = _engine()
+    settings = engine.settings
+    served = engine.served
+    allow = set(settings.service_allow.split())
+    analysis = guard.analyse(text, set(served.graphs), allow)
+    form = analysis.form or "SELECT"
+    offered = results.offered_for(form)
+    if format_param:
+        media = results.FORMAT_PARAM.get(format_param.lower())
+        if media is None or media not in offered:
+            raise NotAcceptable(f"format '{format_param}' is not available for a {form} query")
+    else:
+        media = results.negotiate(accept, offered)
+        if media is None:
+            raise NotAcceptable(f"none of the requested types ({accept}) is available for a {form} query")
+    job = {"query": text, "max_rows": settings.max_rows, "prefixes": {p: str(ns) for p, ns in PREFIXES.items()},
+           **_dataset(params, served, analysis)}
+    if substitutions:
+        job["substitutions"] = substitutions
+    answer = engine.pool.run(job, _timeout(params))
+    body = results.render(answer, media, settings.max_rows)
+    response = Response(body, content_type=f"{media}; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    response.headers["X-Ecograph-Truncated"] = f"true; max-rows={settings.max_rows}" if answer.truncated else "false"
+    return response
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def sparql():
+    params = _params()
+    if _one(params, "update") is not None:
+        raise guard.UpdateRefused("SPARQL Update is refused: this endpoint is read-only")
+    text = _one(params, "query")
+    if text is None:
+        if request.method == "GET":
+            return service_description(request.headers.get("Accept"))
+        raise QueryError("no query: send it as 'query'", BadMediaType.hint)
+    if not text.strip():
+        raise QueryError("the query is empty")
+    return execute(text, params, request.headers.get("Accept"), _one(params, "format"))

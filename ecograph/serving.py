@@ -1,0 +1,86 @@
+"""The serving store: the build's dataset loaded into an on-disk pyoxigraph store, one per release, made
+once and then opened read-only by the query workers. `serve --data FILE…` makes one from arbitrary files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ecograph.errors import UsageError
+from ecograph.settings import Settings
+
+FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".ttl": ox.RdfFormat.TURTLE,
+           ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
+           ".owl": ox.RdfFormat.RDF_XML}
+
+
+@dataclass
+class Served:
+    """What a server serves: the store folder, the graph names in it, the release id and dist folder (if any)."""
+
+    store: Path
+    graphs: list[str]
+    release: str
+    dist: Path | None
+
+
+def _graph_names(store_path: Path) -> list[str]:
+    store = ox.Store.read_only(str(store_path))
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def _make_store(target: Path, files: list[Path]) -> None:
+    """Load files into a fresh store at target, atomically (a half-loaded store is never left behind)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="tmp-store-", dir=target.parent))
+    try:
+        store = ox.Store(str(tmp / "db"))
+        for path in files:
+            fmt = FORMATS.get(path.suffix.lower())
+            if fmt is None:
+                raise UsageError(f"{path}: unknown RDF file type '{path.suffix}'", f"Use one of {', '.join(sorted(FORMATS))}.")
+            try:
+                store.bulk_load(path=str(path), format=fmt)
+            except SyntaxError as exc:
+                raise UsageError(f"{path}: {exc}") from exc
+        store.flush()
+        store.optimize()
+        del store
+        os.rename(tmp / "db", target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def serve_release(settings: Settings) -> Served:
+    """The store of the current release in dist/ (made on first use)."""
+    dist = settings.dist
+    if not (dist / "dataset.nq").exists():
+        from ecograph.errors import NotBuiltError
+
+        raise NotBuiltError(f"there is no build in {dist}")
+    release = dist.resolve().name
+    target = settings.root / ".dist" / "stores" / release
+    if not target.exists():
+        _make_store(target, [dist.resolve() / "dataset.nq"])
+    return Served(store=target, graphs=_graph_names(target), release=release, dist=dist.resolve())
+
+
+def serve_files(files: list[Path], settings: Settings) -> Served:
+    """A store made from arbitrary RDF files (named graphs from TriG / N-Quads are kept)."""
+    digest = hashlib.sha256()
+    for path in files:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file")
+        digest.update(str(path.resolve()).encode())
+        digest.update(path.read_bytes())
+    release = "data-" + digest.hexdigest()[:16]
+    target = settings.root / ".dist" / "stores" / release
+    if not target.exists():
+        _make_store(target, files)
+    return Served(store=target, graphs=_graph_names(target), release=release, dist=None)
