@@ -46,13 +46,14 @@ def _decode(raw: bytes, what: str) -> str:
 
 def _params() -> dict[str, list[str]]:
     """Protocol parameters from the query string and, for form posts, the body; decoded strictly."""
-    raw_query = request.query_string
-    params = {k: v for k, v in parse_qs(_decode(raw_query, "query string"), keep_blank_values=True, errors="strict").items()}
+    params = _parse_form(request.query_string, "query string")
     if request.method == "POST":
         ctype = (request.mimetype or "").lower()
         body = request.get_data(cache=True)
+        if not body and not ctype:
+            return params
         if ctype == "application/x-www-form-urlencoded":
-            for k, v in parse_qs(_decode(body, "request body"), keep_blank_values=True).items():
+            for k, v in _parse_form(body, "request body").items():
                 params.setdefault(k, []).extend(v)
         elif ctype == "application/sparql-query":
             if "query" in params:
@@ -63,6 +64,16 @@ def _params() -> dict[str, list[str]]:
         else:
             raise BadMediaType(f"unsupported Content-Type '{request.content_type or ''}' for a SPARQL query")
     return params
+
+
+def _parse_form(raw: bytes, what: str) -> dict[str, list[str]]:
+    """Form fields, percent-decoded as strict UTF-8 (invalid bytes are a 400, never a 500 or a guess)."""
+    text = _decode(raw, what)
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"the {what} is not valid UTF-8 once percent-decoded (byte {exc.start})",
+                         "Percent-encode the query as UTF-8.") from exc
 
 
 def _one(params: dict, name: str) -> str | None:
