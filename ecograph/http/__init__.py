@@ -1,5 +1,7 @@
 """create_app(): the Flask application. Blueprints: sparql.py (the SPARQL 1.1 Protocol endpoint and its
-service description), data.py (dumps, VoID, linked data). Errors have one JSON shape (errors.py)."""
+service description), data.py (dumps, VoID, health), linked.py (every ecograph IRI dereferences; pages.py
+renders the HTML), named.py (named queries as an API), validation.py (POST /validate), ops.py (metrics and
+the access log). Errors have one JSON shape (errors.py)."""
 
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ class Engine:
 
 def create_app(settings: Settings | None = None, data_files: list[Path] | None = None) -> Flask:
     """The WSGI application serving the built graph (or data_files instead)."""
-    from ecograph.http import data, errors, sparql
+    from ecograph.http import data, errors, linked, named, ops, sparql, validation
 
     settings = settings or load_settings()
     app = Flask(__name__)
@@ -57,6 +59,10 @@ def create_app(settings: Settings | None = None, data_files: list[Path] | None =
     app.extensions["ecograph"] = Engine(settings, data_files)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(data.blueprint)
+    app.register_blueprint(linked.blueprint)
+    app.register_blueprint(named.blueprint)
+    app.register_blueprint(validation.blueprint)
+    app.register_blueprint(ops.blueprint)
     errors.register(app)
 
     @app.after_request

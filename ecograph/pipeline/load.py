@@ -56,7 +56,6 @@ def _hint(reason: str) -> str:
 
 def parse_file(path: Path, graph: Graph | None = None, display: str | None = None) -> Graph:
     """Parse one RDF file into graph (a new one by default); a syntax error names file, line and column."""
-    graph = graph if graph is not None else Graph()
     shown = display or str(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -65,19 +64,29 @@ def parse_file(path: Path, graph: Graph | None = None, display: str | None = Non
         raw = path.read_bytes()
     except OSError as exc:
         raise DataSyntaxError(shown, None, None, f"cannot read the file ({exc.strerror})") from exc
+    return parse_bytes(raw, fmt, graph, shown, path.resolve().as_uri())
+
+
+def parse_bytes(raw: bytes, fmt: str, graph: Graph | None = None, display: str = "input", base: str | None = None) -> Graph:
+    """Parse RDF bytes in an rdflib format (turtle, nt, …) into graph; a syntax error names display, line and column.
+
+    Args:
+        base: the base IRI of relative IRIs (parse_file uses the file's URI; an upload, a placeholder).
+    """
+    graph = graph if graph is not None else Graph()
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise DataSyntaxError(shown, line, None, "the file is not valid UTF-8", "Save the file as UTF-8.") from exc
+        raise DataSyntaxError(display, line, None, "the file is not valid UTF-8", "Save the file as UTF-8.") from exc
     try:
-        graph.parse(data=raw, format=fmt, publicID=path.resolve().as_uri())
+        graph.parse(data=raw, format=fmt, publicID=base)
     except BadSyntax as exc:
         line, column = _position(exc)
-        raise DataSyntaxError(shown, line, column, exc._why, _hint(exc._why)) from exc
+        raise DataSyntaxError(display, line, column, exc._why, _hint(exc._why)) from exc
     except (ValueError, SyntaxError) as exc:  # other parsers (N-Triples, JSON-LD, RDF/XML)
         match = re.search(r"line (\d+)", str(exc))
-        raise DataSyntaxError(shown, int(match.group(1)) if match else None, None, str(exc).strip().splitlines()[0]) from exc
+        raise DataSyntaxError(display, int(match.group(1)) if match else None, None, str(exc).strip().splitlines()[0]) from exc
     return graph
 
 

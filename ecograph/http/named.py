@@ -1,0 +1,212 @@
+"""Named queries as an API: GET /queries lists them (JSON, or HTML for browsers), GET /queries/openapi.json
+describes them as OpenAPI 3.0, and GET /queries/NAME?param=… runs one through the /sparql path (same
+guard, workers, limits and result formats).
+
+Parameters are typed by the query header and bound by the engine as substitutions (SEP-0007), never pasted
+into the query text: a value can only ever be one RDF term, so it cannot change the query."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from markupsafe import escape
+
+from ecograph import __version__, guard, results
+from ecograph.errors import UsageError
+from ecograph.http import sparql
+from ecograph.queries import NamedQuery, Param, catalogue
+
+blueprint = Blueprint("named", __name__)
+
+# protocol parameters, passed to the /sparql path as they are; every other name must be a query parameter
+PROTOCOL = ("format", "layer", "timeout")
+LISTING_TYPES = ["application/json", "text/html"]
+
+
+class UnknownQuery(UsageError):
+    status = 404
+    hint = "GET /queries lists the named queries."
+
+
+class ListingNotAcceptable(UsageError):
+    status = 406
+    hint = "Ask for application/json or text/html (or format=json|html)."
+
+
+def _catalogue() -> dict[str, NamedQuery]:
+    return catalogue(current_app.extensions["ecograph"].settings)
+
+
+def query_form(query: NamedQuery) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside comments, strings and IRIs."""
+    for kind, value in guard.tokens(query.text):
+        if kind == "word" and value.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return value.upper()
+    return "SELECT"
+
+
+def formats_for(form: str) -> list[str]:
+    """The format= values a query of this form answers to."""
+    offered = set(results.offered_for(form))
+    return sorted(k for k, media in results.FORMAT_PARAM.items() if media in offered)
+
+
+def _param_json(p: Param) -> dict:
+    out = {"name": p.name, "type": p.type, "default": p.default, "description": p.description, "required": p.default is None}
+    if p.choices():
+        out["choices"] = p.choices()
+    return out
+
+
+def describe(query: NamedQuery) -> dict:
+    """A named query as the listing shows it."""
+    form = query_form(query)
+    return {"name": query.name, "url": url_for("named.run_query", name=query.name), "title": query.title,
+            "description": query.description, "form": form, "parameters": [_param_json(p) for p in query.params],
+            "formats": formats_for(form)}
+
+
+def _listing_type() -> str:
+    wanted = request.args.get("format")
+    if wanted:
+        media = {"json": "application/json", "html": "text/html"}.get(wanted.lower())
+        if media is None:
+            raise ListingNotAcceptable(f"unknown listing format '{wanted}'")
+        return media
+    media = results.negotiate(request.headers.get("Accept"), LISTING_TYPES)
+    if media is None:
+        raise ListingNotAcceptable(f"none of the requested types ({request.headers.get('Accept')}) is available for the listing")
+    return media
+
+
+@blueprint.route("/queries")
+def listing():
+    """Every named query with its titles, descriptions, parameters and link."""
+    entries = [describe(q) for q in _catalogue().values()]
+    if _listing_type() == "text/html":
+        response = Response(listing_html(entries), content_type="text/html; charset=utf-8")
+    else:
+        response = jsonify({"queries": entries, "openapi": url_for("named.openapi")})
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _param_rows(entry: dict) -> str:
+    if not entry["parameters"]:
+        return "<p>No parameters.</p>"
+    rows = "".join(f"<tr><td><code>{escape(p['name'])}</code></td><td>{escape(p['type'])}</td>"
+                   f"<td>{escape(p['default'] or '')}</td><td>{escape(p['description'])}</td></tr>" for p in entry["parameters"])
+    return f"<table><tr><th>parameter</th><th>type</th><th>default</th><th>description</th></tr>{rows}</table>"
+
+
+def listing_html(entries: list[dict]) -> str:
+    """The listing as a page; every value is escaped (query headers are files, but still text)."""
+    parts = []
+    for e in entries:
+        parts.append(
+            f'<section id="{escape(e["name"])}"><h2><a href="{escape(e["url"])}">{escape(e["name"])}</a></h2>\n'
+            f'<p lang="en">{escape(e["title"].get("en", ""))}: {escape(e["description"].get("en", ""))}</p>\n'
+            f'<p lang="ja">{escape(e["title"].get("ja", ""))}：{escape(e["description"].get("ja", ""))}</p>\n'
+            f"{_param_rows(e)}\n<p>Formats: {escape(', '.join(e['formats']))}</p></section>")
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>ecograph named queries</title></head>\n'
+            f'<body>\n<h1>Named queries</h1>\n<p><a href="{escape(url_for("named.openapi"))}">OpenAPI description</a></p>\n'
+            + "\n".join(parts) + "\n</body></html>\n")
+
+
+# ------------------------------------------------------------------ OpenAPI
+
+def _schema(p: Param) -> dict:
+    if p.choices():
+        schema: dict = {"type": "string", "enum": p.choices()}
+    elif p.type == "iri":
+        schema = {"type": "string", "format": "iri"}
+    elif p.type == "integer":
+        schema = {"type": "integer"}
+    elif p.type == "boolean":
+        schema = {"type": "boolean"}
+    else:
+        schema = {"type": "string", "maxLength": 1000}
+    if p.default is not None:
+        schema["default"] = {"integer": _int_or_raw, "boolean": lambda v: v == "true"}.get(p.type, str)(p.default)
+    return schema
+
+
+def _int_or_raw(value: str):
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def _protocol_parameters(form: str) -> list[dict]:
+    limit = current_app.extensions["ecograph"].settings.query_timeout_s
+    return [
+        {"name": "format", "in": "query", "required": False, "description": "Result format; overrides the Accept header.",
+         "schema": {"type": "string", "enum": formats_for(form)}},
+        {"name": "layer", "in": "query", "required": False, "description": "Which graphs make the default graph (as on /sparql).",
+         "schema": {"type": "string", "enum": list(sparql.LAYERS), "default": "all"}},
+        {"name": "timeout", "in": "query", "required": False, "description": f"Time limit in seconds (at most {limit:g}).",
+         "schema": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": limit}},
+    ]
+
+
+def operation(query: NamedQuery) -> dict:
+    """The OpenAPI operation of one named query."""
+    form = query_form(query)
+    parameters = [{"name": p.name, "in": "query", "required": p.default is None,
+                   "description": p.description or f"{p.name} ({p.type})", "schema": _schema(p)} for p in query.params]
+    content = {media: {"schema": {"type": "object"} if "json" in media else {"type": "string"}} for media in results.offered_for(form)}
+    error = {"$ref": "#/components/responses/Error"}
+    return {"get": {
+        "operationId": query.name.replace("-", "_"), "summary": query.title.get("en", query.name),
+        "description": query.description.get("en", ""), "x-title-ja": query.title.get("ja", ""),
+        "x-description-ja": query.description.get("ja", ""), "tags": ["named queries"],
+        "parameters": parameters + _protocol_parameters(form),
+        "responses": {"200": {"description": f"The {form} result in the negotiated format.", "content": content},
+                      "400": error, "404": error, "406": error, "503": error},
+    }}
+
+
+@blueprint.route("/queries/openapi.json")
+def openapi():
+    """An OpenAPI 3.0 document with one path per named query, generated from the query headers."""
+    paths = {url_for("named.run_query", name=q.name): operation(q) for q in _catalogue().values()}
+    error_schema = {"type": "object", "required": ["ok", "status", "error", "hint"],
+                    "properties": {"ok": {"type": "boolean"}, "status": {"type": "integer"}, "error": {"type": "string"},
+                                   "hint": {"type": "string"}}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "ecograph named queries", "version": __version__,
+                 "description": "Named SPARQL queries over the ecograph knowledge graph. Parameters are bound as RDF terms."},
+        "paths": paths,
+        "components": {"schemas": {"Error": error_schema},
+                       "responses": {"Error": {"description": "An error, in ecograph's one error shape.",
+                                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
+    }
+    if request.script_root:
+        document["servers"] = [{"url": request.script_root}]
+    return jsonify(document)
+
+
+# ------------------------------------------------------------------ running
+
+def substitutions(query: NamedQuery, values: dict[str, str]) -> dict[str, tuple]:
+    """Typed bindings (defaults filled in) in the worker's term form (kind, value, datatype, language)."""
+    return {name: (t.kind, t.value, t.datatype, t.language) for name, t in query.bindings(values).items()}
+
+
+@blueprint.route("/queries/<name>")
+def run_query(name: str):
+    """Run a named query with its parameters from the query string, in any format /sparql returns."""
+    queries = _catalogue()
+    if name not in queries:
+        raise UnknownQuery(f"no named query '{name}'", f"Known queries: {', '.join(queries)}; GET /queries lists them.")
+    query = queries[name]
+    params = sparql._params()
+    protocol = {k: params.pop(k) for k in PROTOCOL if k in params}
+    values = {}
+    for key, given in params.items():
+        if len(given) > 1:
+            raise UsageError(f"{len(given)} values for the parameter '{key}': give one")
+        values[key] = given[0]
+    return sparql.execute(query.text, protocol, request.headers.get("Accept"), sparql._one(protocol, "format"),
+                          substitutions(query, values))
