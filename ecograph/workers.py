@@ -63,7 +63,11 @@ def _run(store, job: dict) -> Answer:
     import pyoxigraph as ox
 
     kwargs = {"prefixes": job.get("prefixes") or None}
-    if job.get("default_graphs") is not None:
+    if job.get("base_iri"):
+        kwargs["base_iri"] = job["base_iri"]
+    if job.get("empty_default_graph"):
+        kwargs["default_graph"] = []  # an empty default graph (not the store's own default graph)
+    elif job.get("default_graphs") is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]] or ox.DefaultGraph()
     else:
         kwargs["use_default_graph_as_union"] = True

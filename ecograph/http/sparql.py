@@ -1,19 +1,23 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql: GET, POST form-encoded and POST application/sparql-query;
 default-graph-uri / named-graph-uri; every result format by content negotiation or `format=`; read-only.
-With no query, GET /sparql returns the service description."""
+With no query, GET /sparql returns the service description, or the query UI (ui.py) to a browser."""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 
 from ecograph import guard, results
 from ecograph.errors import QueryError, UsageError
-from ecograph.http.describe import service_description
+from ecograph.http import ui
+from ecograph.http.describe import SD_TYPES, service_description
 from ecograph.namespaces import BASE, PREFIXES
 
 blueprint = Blueprint("sparql", __name__)
+# GET /sparql with no query: the service description (Turtle first, for curl and harvesters), or the query UI
+# when HTML is preferred (browsers send text/html,…,*/*;q=0.8).
+UI_TYPES = ["text/html", "application/xhtml+xml"]
 
 LAYERS = {
     "stated": ["stated"],
@@ -87,8 +91,11 @@ def _dataset(params: dict, served, analysis) -> dict:
     layer = _one(params, "layer") or "all"
     if layer not in LAYERS:
         raise UsageError(f"unknown layer '{layer}'", f"Use one of {', '.join(LAYERS)}.")
-    default = params.get("default-graph-uri", []) or analysis.from_graphs
-    named = params.get("named-graph-uri", []) or analysis.from_named
+    # A dataset given in the protocol replaces the query's FROM / FROM NAMED as a whole (SPARQL 1.1 Protocol 2.1.4).
+    if "default-graph-uri" in params or "named-graph-uri" in params:
+        default, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    else:
+        default, named = analysis.from_graphs, analysis.from_named
     for iri in [*default, *named]:
         if iri not in served.graphs:
             raise guard.Refused(f"<{iri}> is not a graph of this dataset: ecograph never fetches remote graphs",
@@ -96,12 +103,14 @@ def _dataset(params: dict, served, analysis) -> dict:
     job: dict = {}
     if default:
         job["default_graphs"] = default
+    elif named:
+        job["empty_default_graph"] = True  # named graphs only: the default graph is empty (SPARQL 1.1 Query 13.2)
     elif LAYERS[layer] is not None:
         wanted = [f"{BASE}graph/{name}" for name in LAYERS[layer]]
         job["default_graphs"] = [g for g in wanted if g in served.graphs]
         if not job["default_graphs"]:
             raise UsageError(f"layer '{layer}' is not available in this dataset")
-    if named:
+    if default or named:  # a dataset that is given is exactly that: no named graphs unless it names some
         job["named_graphs"] = named
     return job
 
@@ -137,8 +146,9 @@ def execute(text: str, params: dict, accept: str | None, format_param: str | Non
         media = results.negotiate(accept, offered)
         if media is None:
             raise NotAcceptable(f"none of the requested types ({accept}) is available for a {form} query")
+    # The base IRI of relative IRIs is the endpoint (the protocol lets the service choose it; it "MAY be the service endpoint").
     job = {"query": text, "max_rows": settings.max_rows, "prefixes": {p: str(ns) for p, ns in PREFIXES.items()},
-           **_dataset(params, served, analysis)}
+           "base_iri": url_for("sparql.sparql", _external=True), **_dataset(params, served, analysis)}
     if substitutions:
         job["substitutions"] = substitutions
     answer = engine.pool.run(job, _timeout(params))
@@ -157,7 +167,10 @@ def sparql():
     text = _one(params, "query")
     if text is None:
         if request.method == "GET":
-            return service_description(request.headers.get("Accept"))
+            accept = request.headers.get("Accept")
+            if results.negotiate(accept, [*SD_TYPES, *UI_TYPES]) in UI_TYPES:
+                return ui.ui_response()
+            return service_description(accept)
         raise QueryError("no query: send it as 'query'", BadMediaType.hint)
     if not text.strip():
         raise QueryError("the query is empty")

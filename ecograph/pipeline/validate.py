@@ -17,6 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDFS, SH
 
+from ecograph.errors import EcographError
 from ecograph.namespaces import ECO, bind_all
 from ecograph.pipeline.load import Sources, load_sources
 from ecograph.settings import Settings, load_settings
@@ -157,9 +158,17 @@ def _flatten(report: Graph, data: Graph, shapes: Graph) -> list[Result]:
     return sorted(results, key=lambda r: (order.get(r.severity, 3), r.shape, r.focus, r.path, r.value, r.message_en))
 
 
+class ShapesError(EcographError):
+    """The shapes graph is not usable SHACL."""
+
+    status = 500
+    exit_code = 2
+    hint = "Check the shapes with SHACL-for-SHACL (tests/test_ontology.py does)."
+
+
 @functools.lru_cache(maxsize=512)
-def _prepared(query: str):
-    return prepareQuery(query)
+def _prepared(query: str, namespaces: tuple):
+    return prepareQuery(query, initNs=dict(namespaces))
 
 
 class _CachingProcessor(SPARQLProcessor):
@@ -167,8 +176,8 @@ class _CachingProcessor(SPARQLProcessor):
     once per focus node with the same text, and parsing (pyparsing) cost about a third of validation."""
 
     def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 - rdflib's names
-        if isinstance(strOrQuery, str) and not initNs and base is None:
-            strOrQuery = _prepared(strOrQuery)
+        if isinstance(strOrQuery, str) and base is None:
+            strOrQuery = _prepared(strOrQuery, tuple(sorted((initNs or {}).items())))
         return super().query(strOrQuery, initBindings or {}, initNs or {}, base, DEBUG)
 
 
@@ -177,7 +186,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationRep
     previous = rdflib.plugin.get("sparql", rdflib.query.Processor)
     rdflib.plugin.register("sparql", rdflib.query.Processor, "ecograph.pipeline.validate", "_CachingProcessor")
     try:
-        conforms, report_graph, _ = pyshacl.validate(
+        conforms, report_graph, report_text = pyshacl.validate(
             data,
             shacl_graph=shapes,
             ont_graph=ontology,
@@ -188,6 +197,8 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationRep
         )
     finally:
         rdflib.plugin.register("sparql", rdflib.query.Processor, previous.__module__, previous.__name__)
+    if not isinstance(report_graph, Graph):  # pyshacl returns a failure object when the shapes themselves are broken
+        raise ShapesError(f"the shapes could not be used: {str(report_text).strip().splitlines()[-1]}")
     bind_all(report_graph)
     return ValidationReport(conforms=bool(conforms), results=_flatten(report_graph, data + ontology, shapes), graph=report_graph)
 

@@ -1,0 +1,118 @@
+"""Every shape has fixtures that it accepts and fixtures that it rejects.
+
+tests/shapes/<Shape>/valid-*.ttl must draw no result from ecosh:<Shape>; tests/shapes/<Shape>/invalid-*.ttl start
+with `# expect: <text>` and must draw a result from ecosh:<Shape> whose message (en or ja) contains <text>.
+Each fixture is validated together with the ontology, data/vocabularies.ttl and data/source.ttl (the code lists
+and the slides every resource points to). The shapes graph is the folder's shape with everything it refers to
+(its property shapes, the code-list shapes it names with sh:node, its SPARQL constraints and their prefixes), taken
+from all of shapes/*.ttl: a shape's results do not depend on unrelated shapes, and validating each fixture against
+every shape cost about a second per fixture. Generic shapes are tested in their own folders (LabelShape,
+ProvenanceShape), so a fixture need not satisfy them.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, BNode, Graph, URIRef
+from rdflib.namespace import SH
+
+from ecograph.pipeline.validate import validate_graph
+from ecograph.settings import PROJECT_ROOT
+
+FIXTURES = Path(__file__).parent / "shapes"
+SHARED_DATA = ("data/vocabularies.ttl", "data/source.ttl")
+ECOSH = "https://w3id.org/ecograph/shapes#"
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+# Used through sh:node or sh:xone by other shapes; they have no target of their own.
+HELPER_SHAPES = {"AmountWithValue", "AmountWithoutValue"}
+
+
+def _parse(paths) -> Graph:
+    graph = Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+# Parsed once per test session: the shapes, the ontology and the data every fixture is validated with.
+SHAPES = _parse(sorted((PROJECT_ROOT / "shapes").glob("*.ttl")))
+ONTOLOGY = _parse(sorted((PROJECT_ROOT / "ontology").glob("*.ttl")))
+SHARED = _parse(PROJECT_ROOT / name for name in SHARED_DATA)
+
+
+@functools.cache
+def _shape_graph(name: str) -> Graph:
+    """The shape ecosh:<name> and, transitively, every node of the shapes graph it points to."""
+    graph = Graph()
+    for prefix, namespace in SHAPES.namespaces():
+        graph.bind(prefix, namespace)
+    todo, seen = [URIRef(ECOSH + name)], set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for predicate, value in SHAPES.predicate_objects(node):
+            graph.add((node, predicate, value))
+            if isinstance(value, (URIRef, BNode)) and (value, None, None) in SHAPES:
+                todo.append(value)
+    return graph
+
+
+def _fixtures() -> list:
+    return [
+        pytest.param(path, id=f"{path.parent.name}/{path.stem}")
+        for path in sorted(FIXTURES.glob("*/*.ttl"))
+        if path.name.startswith(("valid-", "invalid-"))
+    ]
+
+
+def _expectation(path: Path) -> str:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# expect: "), f"{path.name}: an invalid fixture starts with '# expect: <message text>'"
+    return first.removeprefix("# expect: ").strip()
+
+
+def _targeted_node_shapes() -> set[str]:
+    """Local names of the named node shapes that select their own focus nodes (code-list members excluded)."""
+    names = set()
+    for shape in set(SHAPES.subjects(RDF.type, SH.NodeShape)):
+        if not isinstance(shape, URIRef) or not str(shape).startswith(ECOSH):
+            continue
+        name = str(shape).removeprefix(ECOSH)
+        if name.endswith("Member") or name in HELPER_SHAPES:
+            continue
+        if any(SHAPES.value(shape, target) is not None for target in TARGETS):
+            names.add(name)
+    return names
+
+
+@pytest.mark.parametrize("path", _fixtures())
+def test_shape_fixture(path: Path) -> None:
+    shape = f"ecosh:{path.parent.name}"
+    data = _parse([path]) + SHARED
+    results = [r for r in validate_graph(data, _shape_graph(path.parent.name), ONTOLOGY).results if r.shape == shape]
+    if path.name.startswith("valid-"):
+        assert not results, f"{shape} rejects {path.name}:\n" + "\n".join(f"  {r.focus}: {r.message_en}" for r in results)
+    else:
+        expected = _expectation(path)
+        messages = [m for r in results for m in (r.message_en, r.message_ja) if m]
+        assert any(expected in m for m in messages), f"{shape} gave no message containing {expected!r}; it gave: {messages}"
+
+
+def test_every_shape_has_fixtures() -> None:
+    missing = []
+    for name in sorted(_targeted_node_shapes()):
+        folder = FIXTURES / name
+        kinds = {p.name.split("-", 1)[0] for p in folder.glob("*.ttl")} if folder.is_dir() else set()
+        if not {"valid", "invalid"} <= kinds:
+            missing.append(f"{name} (has: {', '.join(sorted(kinds)) or 'nothing'})")
+    assert not missing, "shapes without a valid and an invalid fixture in tests/shapes/: " + "; ".join(missing)
+
+
+def test_every_fixture_folder_names_a_shape() -> None:
+    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
+    assert folders <= _targeted_node_shapes(), f"fixture folders without a shape: {sorted(folders - _targeted_node_shapes())}"
