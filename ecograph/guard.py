@@ -56,6 +56,12 @@ def tokens(text: str):
             yield kind, m.group(kind)
 
 
+def spans(text: str):
+    """(kind, value, start, end) of every token of a SPARQL text, comments included."""
+    for m in _TOKEN.finditer(text):
+        yield m.lastgroup, m.group(m.lastgroup), m.start(), m.end()
+
+
 def analyse(text: str, dataset_graphs: set[str], allow_service: set[str] | frozenset = frozenset()) -> Analysis:
     """Refuse what must never run; return what the endpoint needs to know about the query."""
     analysis = Analysis()

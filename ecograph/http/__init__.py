@@ -1,7 +1,7 @@
 """create_app(): the Flask application. Blueprints: sparql.py (the SPARQL 1.1 Protocol endpoint and its
 service description), data.py (dumps, VoID, health), linked.py (every ecograph IRI dereferences; pages.py
-renders the HTML), named.py (named queries as an API), validation.py (POST /validate), ops.py (metrics and
-the access log). Errors have one JSON shape (errors.py)."""
+renders the HTML), ui.py (the query UI at / and the static files), named.py (named queries as an API),
+validation.py (POST /validate), ops.py (metrics and the access log). Errors have one JSON shape (errors.py)."""
 
 from __future__ import annotations
 
@@ -51,10 +51,10 @@ class Engine:
 
 def create_app(settings: Settings | None = None, data_files: list[Path] | None = None) -> Flask:
     """The WSGI application serving the built graph (or data_files instead)."""
-    from ecograph.http import data, errors, linked, named, ops, sparql, validation
+    from ecograph.http import data, errors, linked, named, ops, sparql, ui, validation
 
     settings = settings or load_settings()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # ui.py serves static/ with caching headers
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["ecograph"] = Engine(settings, data_files)
     app.register_blueprint(sparql.blueprint)
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, data_files: list[Path] | None =
     app.register_blueprint(named.blueprint)
     app.register_blueprint(validation.blueprint)
     app.register_blueprint(ops.blueprint)
+    app.register_blueprint(ui.blueprint)
     errors.register(app)
 
     @app.after_request

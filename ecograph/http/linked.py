@@ -48,7 +48,7 @@ from flask import Blueprint, Response, current_app, redirect, request
 
 from ecograph import ontodoc, results
 from ecograph.errors import UsageError
-from ecograph.http import pages
+from ecograph.http import pages, ui
 from ecograph.http.data import send_file_cached
 from ecograph.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 
@@ -299,13 +299,8 @@ def _used_prefixes(quads) -> dict[str, str]:
 
 @blueprint.route("/")
 def home():
-    return _html_response(home_html())
-
-
-def home_html() -> str:
-    """The home page as HTML, in the language the request asks for."""
-    served = _engine().served
-    return pages.home_page(_html_context(), served.release, served.dist is not None)
+    """The query UI (ui.py) followed by what this server offers, in the language the request asks for."""
+    return ui.ui_response()
 
 
 @blueprint.route("/id/<path:key>")

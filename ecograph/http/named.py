@@ -62,7 +62,7 @@ def describe(query: NamedQuery) -> dict:
     form = query_form(query)
     return {"name": query.name, "url": url_for("named.run_query", name=query.name), "title": query.title,
             "description": query.description, "form": form, "parameters": [_param_json(p) for p in query.params],
-            "formats": formats_for(form)}
+            "formats": formats_for(form), "text": query.text}
 
 
 def _listing_type() -> str:

@@ -307,13 +307,15 @@ EXAMPLES = (
 )
 
 
-def home_page(h: Html, release: str, has_build: bool) -> str:
+def home_page(h: Html, release: str, has_build: bool, query_ui: str = "", head: str = "") -> str:
     """The home page: what this server offers, in Japanese and English, and a few example resources.
 
     Args:
         h: the rendering context.
         release: the served release id.
         has_build: False when serving data files (serve --data): no dumps, no VoID, no examples.
+        query_ui: HTML of the query UI (ecograph/http/ui.py), shown after the introduction.
+        head: extra elements for <head> (the query UI's stylesheet and scripts).
     """
     services = "".join(f'<li><a href="{esc(h.root + path)}">{h.bi(ja, en)}</a> <code>{esc(path)}</code></li>'
                        for path, ja, en, needs_build in HOME_LINKS if has_build or not needs_build)
@@ -323,11 +325,11 @@ def home_page(h: Html, release: str, has_build: bool) -> str:
                  "A knowledge graph of Japan's drug-discovery ecosystem (from 資料1-1 of the first Innovation Ecosystem Council)")
     how = h.bi("すべての ecograph IRI はこのサーバーで解決できます: https://w3id.org/ecograph/ 以下のパスを付けてください。",
                "Every ecograph IRI resolves on this server: append the path after https://w3id.org/ecograph/.")
-    body = (f"<main><h1>ecograph</h1><p>{intro}</p><p>{how}</p>"
+    body = (f"<main><h1>ecograph</h1><p>{intro}</p>{query_ui}<p>{how}</p>"
             f"<h2>{h.bi('サービス', 'Services')}</h2><ul>{services}</ul>"
             + (f"<h2>{h.bi('例', 'Examples')}</h2><ul>{examples}</ul>" if examples else "")
             + f'<p><small>{h.bi("リリース", "Release")}: <code>{esc(release)}</code></small></p></main>')
-    return h.page("ecograph", body)
+    return h.page("ecograph", body, head)
 
 
 def truncated_page(h: Html) -> str:

@@ -1,0 +1,114 @@
+"""The query UI in a real browser: `ecograph serve` on a free loopback port, Debian's Chromium driven by the
+playwright package (never a browser it downloads), a named-query tab run, its rows read from the result table,
+and not one request to any host but the server.
+
+Skipped only when /usr/bin/chromium is absent and CI is not set: under CI (scripts/test installs Chromium and
+vendors YASGUI) it must run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from ecograph.http import ui
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
+    pytest.skip(f"{CHROMIUM} is not installed (Debian package chromium; scripts/test installs it)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(built_root):
+    if not ui.has_yasgui():
+        pytest.fail("YASGUI is not vendored: run scripts/vendor-ui (scripts/test does)")
+    port = _free_port()
+    env = {**os.environ, "ECOGRAPH_ROOT": str(built_root)}
+    proc = subprocess.Popen([sys.executable, "-m", "ecograph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                    if json.load(r)["ok"]:
+                        break
+            except (urllib.error.URLError, ConnectionError):
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("the server did not start:\n" + proc.stdout.read().decode())
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
+@pytest.fixture
+def page(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            locale="en-US", viewport={"width": 1400, "height": 1000})
+        try:
+            yield context.pages[0] if context.pages else context.new_page()
+        finally:
+            context.close()
+
+
+def test_a_named_query_tab_runs_and_shows_its_rows_offline(server, page, tmp_path):
+    requests: list[str] = []
+    page.context.on("request", lambda request: requests.append(request.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(server + "/?lang=en", wait_until="load")
+    page.wait_for_selector("#yasgui[data-ready=true]", timeout=20_000)
+    tab = page.locator("#tab-q-cicle-rounds")
+    assert tab.inner_text().startswith("CiCLE rounds")
+    tab.click()
+    panel = page.locator("#q-cicle-rounds")
+    assert "PREFIX ecograph:" in panel.locator(".CodeMirror").inner_text()
+    panel.locator(".yasqe_queryButton").click()
+    rows = panel.locator(".yasr_results table tbody tr")
+    rows.first.wait_for(timeout=20_000)
+    assert rows.count() == 7
+    # a literal shows as "value"^^datatype (the project's prefixes shorten the datatype) or, untyped, as its value
+    cells = [re.sub(r'^"(.*)"\^\^.*$', r"\1", c.strip(), flags=re.DOTALL) for c in panel.locator(".yasr_results table tbody td").all_inner_texts()]
+    assert "333" in cells and "2017" in cells            # round 1's contract amount (億円) and fiscal year
+    assert any("xsd:decimal" in c for c in panel.locator(".yasr_results table tbody td").all_inner_texts())
+
+    shot = tmp_path / "query-ui.png"
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000
+
+    assert not errors, errors
+    hosts = {urlsplit(url).hostname for url in requests if urlsplit(url).scheme in ("http", "https", "ws", "wss")}
+    assert hosts == {"127.0.0.1"}, sorted(url for url in requests if urlsplit(url).hostname != "127.0.0.1")
+    assert any(urlsplit(url).path == "/sparql" for url in requests)
