@@ -50,3 +50,18 @@ def project(tmp_path) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def app(built_settings):
+    """The WSGI app over the session's build, with real query workers; one per test module."""
+    from ecograph.http import create_app
+
+    app = create_app(built_settings)
+    yield app
+    app.extensions["ecograph"].close()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()

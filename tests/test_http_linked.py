@@ -29,20 +29,6 @@ QUAD_FORMATS = {"trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
 ALL_FORMATS = sorted([*RDFLIB_FORMATS, *QUAD_FORMATS])
 
 
-@pytest.fixture(scope="module")
-def app(built_settings):
-    from ecograph.http import create_app
-
-    app = create_app(built_settings)
-    yield app
-    app.extensions["ecograph"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
 def path_of(iri: str) -> str:
     """The server path of an ecograph IRI: the persistent base maps onto the root."""
     assert iri.startswith(BASE)

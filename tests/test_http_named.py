@@ -67,11 +67,6 @@ def app(settings):
     app.extensions["ecograph"].close()
 
 
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
 def _rows(text: str) -> list[list[str]]:
     """CSV rows, whatever the line ends (SPARQL CSV uses CRLF, the CLI LF)."""
     return list(csv.reader(io.StringIO(text, newline="")))

@@ -15,18 +15,6 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (-?[0-9.e+-]+|\+Inf|NaN)$')
 
 
-@pytest.fixture(scope="module")
-def app(built_settings):
-    app = create_app(built_settings)
-    yield app
-    app.extensions["ecograph"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
 def _metrics(client) -> dict[str, float]:
     """Samples by their full name with labels, after checking every line's syntax."""
     r = client.get("/metrics")

@@ -15,18 +15,6 @@ from ecograph.http import create_app
 COUNT_PROGRAMS = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p ecograph:programNumber ?x }"
 
 
-@pytest.fixture(scope="module")
-def app(built_settings):
-    app = create_app(built_settings)
-    yield app
-    app.extensions["ecograph"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
 def _n(response) -> str:
     return response.get_json()["results"]["bindings"][0]["n"]["value"]
 

@@ -7,26 +7,11 @@ import html
 import json
 import re
 
-import pytest
 
 from ecograph.http import ui
 from ecograph.queries import catalogue
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-
-
-@pytest.fixture(scope="module")
-def app(built_settings):
-    from ecograph.http import create_app
-
-    app = create_app(built_settings)
-    yield app
-    app.extensions["ecograph"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
 
 
 def _config(page: str) -> dict:

@@ -31,18 +31,6 @@ LABEL_MESSAGE_EN = "Needs exactly two rdfs:labels: one in Japanese (@ja) and one
 LABEL_MESSAGE_JA = "ラベル（rdfs:label）は日本語（@ja）と英語（@en）を一つずつ、ちょうど二つ必要。"
 
 
-@pytest.fixture(scope="module")
-def app(built_settings):
-    app = create_app(built_settings)
-    yield app
-    app.extensions["ecograph"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
 def _post(client, body, media, **kwargs):
     data = body.encode("utf-8") if isinstance(body, str) else body
     return client.post("/validate", data=data, content_type=media, **kwargs)

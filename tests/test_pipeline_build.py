@@ -16,7 +16,7 @@ import rdflib
 from rdflib.namespace import RDF, VOID
 
 from ecograph.cli import main
-from ecograph.errors import BuildError, NotConformingError
+from ecograph.errors import BuildError
 from ecograph.namespaces import ECO, FRAPO, ID, INFERRED, INFERRED_INTERPRETED, INTERPRETED, METADATA, STATED
 from ecograph.pipeline.build import build
 from tests import rdfload

@@ -4,10 +4,7 @@ a free loopback port, queried by real clients (SPARQLWrapper, rdflib's SPARQLSto
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -16,40 +13,13 @@ import urllib.request
 
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import running_server
 
 
 @pytest.fixture(scope="module")
 def server(built_root):
-    port = _free_port()
-    env = {**os.environ, "ECOGRAPH_ROOT": str(built_root), "ECOGRAPH_QUERY_TIMEOUT_S": "3"}
-    proc = subprocess.Popen([sys.executable, "-m", "ecograph.cli", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                    if json.load(r)["ok"]:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("the server did not start:\n" + proc.stdout.read().decode())
-                time.sleep(0.2)
+    with running_server(built_root, env={"ECOGRAPH_QUERY_TIMEOUT_S": "3"}) as (base, _):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
 
 
 def _get(url: str, accept: str = "application/sparql-results+json"):

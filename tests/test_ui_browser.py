@@ -7,21 +7,15 @@ vendors YASGUI) it must run."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from ecograph.http import ui
+from tests.servers import running_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -31,41 +25,12 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
     pytest.skip(f"{CHROMIUM} is not installed (Debian package chromium; scripts/test installs it)", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(built_root):
     if not ui.has_yasgui():
         pytest.fail("YASGUI is not vendored: run scripts/vendor-ui (scripts/test does)")
-    port = _free_port()
-    env = {**os.environ, "ECOGRAPH_ROOT": str(built_root)}
-    proc = subprocess.Popen([sys.executable, "-m", "ecograph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                    if json.load(r)["ok"]:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("the server did not start:\n" + proc.stdout.read().decode())
-                time.sleep(0.2)
+    with running_server(built_root) as (base, _):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
 
 
 @pytest.fixture

@@ -34,11 +34,6 @@ import csv
 import http.client
 import io
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -46,6 +41,8 @@ from urllib.parse import urlencode, urljoin
 
 import pyoxigraph as ox
 import pytest
+
+from tests.servers import running_server
 import rdflib
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
@@ -197,41 +194,12 @@ def endpoint_path(path: str) -> str:
     return "/sparql" + path[len("/sparql/"):]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("w3c-protocol")  # the store is made under <root>/.dist/stores
-    log_path = root / "server.log"
-    port = _free_port()
-    env = {**os.environ, "ECOGRAPH_ROOT": str(root), "ECOGRAPH_QUERY_TIMEOUT_S": "10"}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "ecograph.cli", "serve", "--port", str(port),
-                                 "--data", str(PROTOCOL_DATA.resolve())], env=env, stdout=log, stderr=subprocess.STDOUT)
-    srv = Server(port)
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if srv.send("GET", "/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("the server did not start:\n" + log_path.read_text(errors="replace"))
-            time.sleep(0.2)
-        yield srv
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with running_server(root, args=("--data", str(PROTOCOL_DATA.resolve())), env={"ECOGRAPH_QUERY_TIMEOUT_S": "10"},
+                        log=root / "server.log") as (_, port):
+        yield Server(port)
 
 
 # ------------------------------------------------------------------ reading answers

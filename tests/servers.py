@@ -1,0 +1,53 @@
+"""Test helper: run `ecograph serve` as a real subprocess on a free loopback port, wait until /healthz
+answers, and always stop it by its process id."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(root: Path, args: tuple[str, ...] = (), env: dict | None = None, log: Path | None = None):
+    """Yields (base URL, port) of a server for the project at root; the server's output goes to log."""
+    port = free_port()
+    log = log or root / f"server-{port}.log"
+    environment = {**os.environ, "ECOGRAPH_ROOT": str(root), **(env or {})}
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ecograph.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+                                env=environment, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                    if json.load(r)["ok"]:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("the server did not start:\n" + log.read_text(errors="replace"))
+            time.sleep(0.2)
+        yield base, port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
