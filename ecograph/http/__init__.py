@@ -51,7 +51,7 @@ class Engine:
 
 def create_app(settings: Settings | None = None, data_files: list[Path] | None = None) -> Flask:
     """The WSGI application serving the built graph (or data_files instead)."""
-    from ecograph.http import data, errors, linked, named, ops, sparql, ui, validation
+    from ecograph.http import data, errors, gsp, linked, named, ops, sparql, ui, validation
 
     settings = settings or load_settings()
     app = Flask(__name__, static_folder=None)  # ui.py serves static/ with caching headers
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, data_files: list[Path] | None =
     app.extensions["ecograph"] = Engine(settings, data_files)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(data.blueprint)
+    app.register_blueprint(gsp.blueprint)
     app.register_blueprint(linked.blueprint)
     app.register_blueprint(named.blueprint)
     app.register_blueprint(validation.blueprint)
