@@ -275,3 +275,21 @@ def test_update_through_a_parameter_changes_nothing(client):
     client.get("/queries/lines-of", query_string={"stakeholder": "<x> } ; DROP ALL ; {"})
     client.get("/queries/label-search", query_string={"needle": "\" } } ; DROP ALL ; { {"})
     assert client.get("/queries/programs", query_string={"format": "csv"}).get_data() == before
+
+
+def test_a_parameter_the_query_declares_is_not_taken_by_the_endpoint(built_settings):
+    """`layer` is both an endpoint option and a parameter of the coverage queries: the query's own wins, so
+    /queries/NAME?layer=stated answers as `ecograph query NAME --param layer=stated` does."""
+    from ecograph.http import create_app
+    from ecograph.queries import run_named
+
+    app = create_app(built_settings)
+    try:
+        client = app.test_client()
+        for layer in ("stated", "all"):
+            r = client.get("/queries/gaps-stakeholder-phase", query_string={"layer": layer, "format": "json"})
+            assert r.status_code == 200
+            api_rows = len(r.get_json()["results"]["bindings"])
+            assert api_rows == len(run_named("gaps-stakeholder-phase", {"layer": layer}, built_settings).rows)
+    finally:
+        app.extensions["ecograph"].close()

@@ -202,7 +202,10 @@ def run_query(name: str):
         raise UnknownQuery(f"no named query '{name}'", f"Known queries: {', '.join(queries)}; GET /queries lists them.")
     query = queries[name]
     params = sparql._params()
-    protocol = {k: params.pop(k) for k in PROTOCOL if k in params}
+    # a name the query declares as its own parameter (such as `layer` on the coverage queries) goes to the
+    # query; the others of format / layer / timeout go to the endpoint, as on /sparql
+    declared = {p.name for p in query.params}
+    protocol = {k: params.pop(k) for k in PROTOCOL if k in params and k not in declared}
     values = {}
     for key, given in params.items():
         if len(given) > 1:
