@@ -611,7 +611,7 @@ def test_unknowns_by_property(built_settings):
         ("ecograph:fromStakeholder", "1", "1"), ("ecograph:position", "1", "1"), ("ecograph:researchStarted", "1", "1"),
         ("ecograph:supportKind", "1", "1"), ("ecograph:toStakeholder", "1", "1"),
     ]
-    assert sum(int(r["unknowns"]) for r in rows) == len(run_named("unknowns", {}, built_settings).rows) == 109
+    assert sum(int(r["unknowns"]) for r in rows) == len(run_named("unknowns", {}, built_settings).rows) == 111
 
 
 def test_interpretations_by_property(built_settings):
