@@ -2,8 +2,8 @@
 
 tests/shapes/<Shape>/valid-*.ttl must draw no result from ecosh:<Shape>; tests/shapes/<Shape>/invalid-*.ttl start
 with `# expect: <text>` and must draw a result from ecosh:<Shape> whose message (en or ja) contains <text>.
-Each fixture is validated together with the ontology, data/vocabularies.ttl and data/source.ttl (the code lists
-and the slides every resource points to). The shapes graph is the folder's shape with everything it refers to
+Each fixture is validated together with the ontology, the code lists (data/vocabularies.ttl, and the interpreted
+order of the drug milestones) and data/source.ttl (the slides every resource points to). The shapes graph is the folder's shape with everything it refers to
 (its property shapes, the code-list shapes it names with sh:node, its SPARQL constraints and their prefixes), taken
 from all of shapes/*.ttl: a shape's results do not depend on unrelated shapes, and validating each fixture against
 every shape cost about a second per fixture. Generic shapes are tested in their own folders (LabelShape,
@@ -23,7 +23,7 @@ from ecograph.pipeline.validate import validate_graph
 from ecograph.settings import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "shapes"
-SHARED_DATA = ("data/vocabularies.ttl", "data/source.ttl")
+SHARED_DATA = ("data/vocabularies.ttl", "data/interpreted/vocabularies.ttl", "data/source.ttl")
 ECOSH = "https://w3id.org/ecograph/shapes#"
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 # Used through sh:node or sh:xone by other shapes; they have no target of their own.
@@ -116,3 +116,31 @@ def test_every_shape_has_fixtures() -> None:
 def test_every_fixture_folder_names_a_shape() -> None:
     folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
     assert folders <= _targeted_node_shapes(), f"fixture folders without a shape: {sorted(folders - _targeted_node_shapes())}"
+
+
+def test_every_class_the_data_uses_is_the_target_of_a_shape():
+    """"A shape for every class the data uses": each rdf:type in the stated and interpreted data is the target
+    class of some shape, directly or through a superclass in the ontology."""
+    import rdflib
+    from rdflib.namespace import RDFS, SH
+
+    from ecograph.pipeline.load import load_sources
+    from ecograph.settings import load_settings
+
+    sources = load_sources(load_settings())
+    targets = set(sources.shapes.objects(None, SH.targetClass))
+    supers: dict = {}
+    for sub, sup in sources.ontology.subject_objects(RDFS.subClassOf):
+        supers.setdefault(sub, set()).add(sup)
+
+    def ancestors(cls, seen=None):
+        seen = set() if seen is None else seen
+        for parent in supers.get(cls, ()):
+            if parent not in seen:
+                seen.add(parent)
+                ancestors(parent, seen)
+        return seen
+
+    used = set(sources.data().objects(None, rdflib.RDF.type))
+    missing = sorted(str(c) for c in used if c not in targets and not ancestors(c) & targets)
+    assert missing == []
