@@ -36,7 +36,8 @@ class _Group(click.Group):
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), envvar="ECOGRAPH_ROOT",
               help="Project root holding ontology/, shapes/, data/ and queries/ (default: this checkout).")
 @click.option("--dist", type=click.Path(path_type=Path), help="Where builds are published (default: ROOT/dist).")
-@click.option("--store", type=click.Choice(["oxigraph", "rdflib"]), help="Query engine (default: oxigraph).")
+@click.option("--store", type=click.Choice(["oxigraph", "rdflib"]),
+              help="Query engine for query and serve: oxigraph (default; on disk when serving) or rdflib in memory (a slower fallback).")
 @click.pass_context
 def main(ctx: click.Context, root: Path | None, dist: Path | None, store: str | None) -> None:
     """ecograph: build, validate and query the knowledge graph of Japan's drug-discovery ecosystem."""
@@ -152,6 +153,22 @@ def check(settings) -> None:
 
 
 @main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE (default: stdout).")
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="The language shown first.")
+@click.pass_obj
+def report(settings, output: Path | None, lang: str) -> None:
+    """Write the coverage-and-gaps report: one self-contained HTML page (ja and en), SVG charts from the named queries."""
+    from ecograph.report import render
+
+    html = render(settings, (lang, "en" if lang == "ja" else "ja"))
+    if output is None:
+        click.echo(html, nl=False)
+    else:
+        output.write_text(html, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 8080).")
 @click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -173,7 +190,8 @@ def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, 
     engine = app.extensions["ecograph"]
     served = engine.served
     engine.pool  # start the workers before the first request
-    click.echo(f"serving release {served.release} ({len(served.graphs)} graphs) on http://{settings.host}:{settings.port}/sparql", err=True)
+    click.echo(f"serving release {served.release} ({len(served.graphs)} graphs, {settings.store} store) "
+               f"on http://{settings.host}:{settings.port}/sparql", err=True)
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads,
                        max_request_body_size=settings.max_request_bytes, ident="ecograph")

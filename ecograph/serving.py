@@ -1,5 +1,6 @@
 """The serving store: the build's dataset loaded into an on-disk pyoxigraph store, one per release, made
-once and then opened read-only by the query workers. `serve --data FILE…` makes one from arbitrary files."""
+once and then opened read-only by the query workers. `serve --data FILE…` makes one from arbitrary files.
+With settings.store = "rdflib" no store is made: the workers load the files themselves (workers.py)."""
 
 from __future__ import annotations
 
@@ -22,17 +23,38 @@ FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".ttl": ox.R
 
 @dataclass
 class Served:
-    """What a server serves: the store folder, the graph names in it, the release id and dist folder (if any)."""
+    """What a server serves: the store folder (None with the rdflib store), the graph names in it, the release
+    id, the dist folder (if any) and the RDF files the data comes from."""
 
-    store: Path
+    store: Path | None
     graphs: list[str]
     release: str
     dist: Path | None
+    files: list[Path]
 
 
 def _graph_names(store_path: Path) -> list[str]:
     store = ox.Store.read_only(str(store_path))
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def _format(path: Path) -> ox.RdfFormat:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"{path}: unknown RDF file type '{path.suffix}'", f"Use one of {', '.join(sorted(FORMATS))}.")
+    return fmt
+
+
+def _graph_names_in(files: list[Path]) -> list[str]:
+    """The named graphs of RDF files (read through once, so that a syntax error is reported before serving)."""
+    names = set()
+    for path in files:
+        try:
+            names.update(q.graph_name.value for q in ox.parse(path=str(path), format=_format(path))
+                         if isinstance(q.graph_name, ox.NamedNode))
+        except SyntaxError as exc:
+            raise UsageError(f"{path}: {exc}") from exc
+    return sorted(names)
 
 
 def _make_store(target: Path, files: list[Path]) -> None:
@@ -42,9 +64,7 @@ def _make_store(target: Path, files: list[Path]) -> None:
     try:
         store = ox.Store(str(tmp / "db"))
         for path in files:
-            fmt = FORMATS.get(path.suffix.lower())
-            if fmt is None:
-                raise UsageError(f"{path}: unknown RDF file type '{path.suffix}'", f"Use one of {', '.join(sorted(FORMATS))}.")
+            fmt = _format(path)
             try:
                 store.bulk_load(path=str(path), format=fmt)
             except SyntaxError as exc:
@@ -57,6 +77,17 @@ def _make_store(target: Path, files: list[Path]) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _serve(settings: Settings, files: list[Path], release: str, dist: Path | None) -> Served:
+    if settings.store == "rdflib":
+        return Served(store=None, graphs=_graph_names_in(files), release=release, dist=dist, files=files)
+    if settings.store != "oxigraph":
+        raise UsageError(f"unknown store '{settings.store}'", "Use 'oxigraph' or 'rdflib'.")
+    target = settings.root / ".dist" / "stores" / release
+    if not target.exists():
+        _make_store(target, files)
+    return Served(store=target, graphs=_graph_names(target), release=release, dist=dist, files=files)
+
+
 def serve_release(settings: Settings) -> Served:
     """The store of the current release in dist/ (made on first use)."""
     dist = settings.dist
@@ -64,11 +95,8 @@ def serve_release(settings: Settings) -> Served:
         from ecograph.errors import NotBuiltError
 
         raise NotBuiltError(f"there is no build in {dist}")
-    release = dist.resolve().name
-    target = settings.root / ".dist" / "stores" / release
-    if not target.exists():
-        _make_store(target, [dist.resolve() / "dataset.nq"])
-    return Served(store=target, graphs=_graph_names(target), release=release, dist=dist.resolve())
+    dist = dist.resolve()
+    return _serve(settings, [dist / "dataset.nq"], dist.name, dist)
 
 
 def serve_files(files: list[Path], settings: Settings) -> Served:
@@ -79,8 +107,4 @@ def serve_files(files: list[Path], settings: Settings) -> Served:
             raise UsageError(f"{path}: no such file")
         digest.update(str(path.resolve()).encode())
         digest.update(path.read_bytes())
-    release = "data-" + digest.hexdigest()[:16]
-    target = settings.root / ".dist" / "stores" / release
-    if not target.exists():
-        _make_store(target, files)
-    return Served(store=target, graphs=_graph_names(target), release=release, dist=None)
+    return _serve(settings, [p.resolve() for p in files], "data-" + digest.hexdigest()[:16], None)

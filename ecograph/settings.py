@@ -17,7 +17,7 @@ class Settings:
 
     root: Path = field(default=PROJECT_ROOT, metadata={"help": "Project root holding ontology/, shapes/, data/ and queries/."})
     dist: Path = field(default=PROJECT_ROOT / "dist", metadata={"help": "Where the build is published (a link to the last good release)."})
-    store: str = field(default="oxigraph", metadata={"help": "Query store: 'oxigraph' (default) or 'rdflib'."})
+    store: str = field(default="oxigraph", metadata={"help": "Query store of the CLI and the server: 'oxigraph' (default; on disk while serving) or 'rdflib' (in memory; a slower fallback)."})
     query_timeout_s: float = field(default=10.0, metadata={"help": "Time limit of one SPARQL query, in seconds."})
     max_rows: int = field(default=10_000, metadata={"help": "Results beyond this many rows are cut off, and the output says so."})
     keep_releases: int = field(default=3, metadata={"help": "How many earlier releases to keep beside dist/."})

@@ -2,10 +2,14 @@
 (pyoxigraph can die with a segmentation fault) never takes the server down: the worker is killed or dies,
 a fresh one takes its place, and the client gets a clear error.
 
-Each worker opens the on-disk store read-only. The parent never touches the engine."""
+Each worker opens the on-disk pyoxigraph store read-only, or (store = "rdflib", the slower fallback) loads the
+served RDF files into an in-memory rdflib Dataset once, at start. Both answer the same jobs with the same
+Answer. The parent never touches the engine."""
 
 from __future__ import annotations
 
+import functools
+import itertools
 import multiprocessing as mp
 import queue
 import threading
@@ -13,7 +17,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecograph.errors import EcographError, QueryError
+from ecograph.errors import EcographError, QueryError, UsageError
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class QueryTimeout(EcographError):
@@ -45,6 +51,17 @@ class Answer:
     truncated: bool
 
 
+def _answer(form: str, variables: list[str], rows, limit: int, boolean: bool | None = None) -> Answer:
+    """The answer of either engine: an ASK boolean, or at most `limit` of the rows (read lazily from an
+    iterable of term tuples), marked truncated when there were more."""
+    if form == "ASK":
+        return Answer("ASK", [], [], bool(boolean), False)
+    taken = list(itertools.islice(rows, limit + 1))
+    return Answer(form, variables, taken[:limit], None, len(taken) > limit)
+
+
+# ------------------------------------------------------------------ oxigraph: an on-disk store, opened read-only
+
 def _term(t):
     import pyoxigraph as ox
 
@@ -57,6 +74,12 @@ def _term(t):
     if isinstance(t, ox.Literal):
         return ("literal", t.value, None if t.language else t.datatype.value, t.language)
     return ("literal", str(t), None, None)
+
+
+def _open_oxigraph(store_path: str):
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(store_path)
 
 
 def _run(store, job: dict) -> Answer:
@@ -77,24 +100,12 @@ def _run(store, job: dict) -> Answer:
         kwargs["substitutions"] = {ox.Variable(k): _to_ox(v) for k, v in job["substitutions"].items()}
     result = store.query(job["query"], **kwargs)
     limit = job["max_rows"]
-    if isinstance(result, ox.QueryBoolean) or isinstance(result, bool):
-        return Answer("ASK", [], [], bool(result), False)
-    rows = []
-    truncated = False
+    if isinstance(result, (ox.QueryBoolean, bool)):
+        return _answer("ASK", [], [], limit, bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        for solution in result:
-            if len(rows) >= limit:
-                truncated = True
-                break
-            rows.append(tuple(_term(solution[v]) for v in variables))
-        return Answer("SELECT", variables, rows, None, truncated)
-    for triple in result:
-        if len(rows) >= limit:
-            truncated = True
-            break
-        rows.append((_term(triple.subject), _term(triple.predicate), _term(triple.object)))
-    return Answer("GRAPH", [], rows, None, truncated)
+        return _answer("SELECT", variables, (tuple(_term(s[v]) for v in variables) for s in result), limit)
+    return _answer("GRAPH", [], ((_term(t.subject), _term(t.predicate), _term(t.object)) for t in result), limit)
 
 
 def _to_ox(term: tuple):
@@ -105,7 +116,141 @@ def _to_ox(term: tuple):
         return ox.NamedNode(value)
     if language:
         return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype or "http://www.w3.org/2001/XMLSchema#string"))
+    return ox.Literal(value, datatype=ox.NamedNode(datatype or XSD_STRING))
+
+
+# ------------------------------------------------------------------ rdflib: the served files, in memory
+
+class _RdflibData:
+    """The served RDF files in an in-memory rdflib Dataset (loaded once, then only read), and the datasets
+    a job asks for: its default graph and the named graphs GRAPH may see."""
+
+    def __init__(self, files: list[str]):
+        import pyoxigraph as ox
+        from rdflib import Dataset, URIRef
+
+        from ecograph.serving import FORMATS
+
+        self.dataset = Dataset(default_union=True)
+        graphs: dict = {}
+        for path in files:  # pyoxigraph parses (rdflib's own quad parsers call its deprecated Dataset API)
+            for quad in ox.parse(path=path, format=FORMATS[Path(path).suffix.lower()]):
+                name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
+                if name not in graphs:
+                    graphs[name] = self.dataset.graph(URIRef(name)) if name else self.dataset.default_graph
+                graphs[name].add((_rdflib(_term(quad.subject)), _rdflib(_term(quad.predicate)), _rdflib(_term(quad.object))))
+        # the merges asked for most (the layers), kept: the data never changes
+        self._merged = functools.lru_cache(maxsize=8)(self._merge)
+        self._named = functools.lru_cache(maxsize=8)(self._only)
+
+    def _merge(self, names: tuple[str, ...]):
+        from rdflib import Graph, URIRef
+
+        merged = Graph()
+        for name in names:
+            merged += self.dataset.get_context(URIRef(name))
+        return merged
+
+    def _only(self, names: tuple[str, ...]):
+        from rdflib import Dataset, URIRef
+
+        only = Dataset()
+        for name in names:
+            graph = only.graph(URIRef(name))
+            graph += self.dataset.get_context(URIRef(name))
+        return only
+
+    def default_graph(self, job: dict):
+        from rdflib import Graph, URIRef
+
+        names = job.get("default_graphs")
+        if job.get("empty_default_graph"):
+            return Graph()
+        if names is None:
+            return self.dataset  # the union of every graph
+        if not names:
+            return self.dataset.default_graph  # the store's own default graph
+        if len(set(names)) == 1:
+            return self.dataset.get_context(URIRef(names[0]))
+        return self._merged(tuple(sorted(set(names))))
+
+    def named_graphs(self, job: dict):
+        names = job.get("named_graphs")
+        return self.dataset if names is None else self._named(tuple(sorted(set(names))))
+
+
+def _open_rdflib(files: list[str]) -> _RdflibData:
+    import warnings
+
+    # rdflib's SPARQL engine calls rdflib's own deprecated Dataset API (default_context, contexts)
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib\.")
+    return _RdflibData(files)
+
+
+def _rdflib(term: tuple):
+    """A term tuple as an rdflib term; xsd:string literals without a datatype, as rdflib parses "text"."""
+    from rdflib import BNode, Literal, URIRef
+
+    kind, value, datatype, language = term
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if language:
+        return Literal(value, lang=language)
+    return Literal(value, datatype=None if datatype in (None, XSD_STRING) else URIRef(datatype))
+
+
+def _from_rdflib(t):
+    """An rdflib term as a term tuple, the same as _term gives for the same term from pyoxigraph."""
+    from rdflib import BNode, URIRef
+
+    if t is None:
+        return None
+    if isinstance(t, URIRef):
+        return ("uri", str(t), None, None)
+    if isinstance(t, BNode):
+        return ("bnode", str(t), None, None)
+    if t.language:
+        return ("literal", str(t), None, t.language)
+    return ("literal", str(t), str(t.datatype or XSD_STRING), None)
+
+
+def _run_rdflib(data: _RdflibData, job: dict) -> Answer:
+    from pyparsing import ParseException
+    from rdflib import Variable
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.evaluate import evalPart
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.sparql import QueryContext
+
+    try:
+        query = translateQuery(parseQuery(job["query"]), job.get("base_iri"), job.get("prefixes"))
+    except ParseException as exc:
+        raise SyntaxError(f"error at {exc.lineno}:{exc.col}: {exc.msg}") from exc
+    except Exception as exc:  # an unknown prefix, …: rdflib raises a bare Exception
+        raise SyntaxError(str(exc)) from exc
+    # The job's dataset replaces the query's FROM / FROM NAMED, as on the oxigraph path (sparql.py has put
+    # them in the job): so evaluate the algebra in a context of our own, not through Graph.query.
+    bindings = {Variable(k): _rdflib(v) for k, v in (job.get("substitutions") or {}).items()}
+    ctx = QueryContext(data.named_graphs(job), initBindings=bindings)
+    ctx.graph = data.default_graph(job)
+    ctx.prologue = query.prologue
+    limit = job["max_rows"]
+    try:
+        result = evalPart(ctx, query.algebra)
+        if query.algebra.name == "AskQuery":
+            return _answer("ASK", [], [], limit, result["askAnswer"])
+        if query.algebra.name == "SelectQuery":
+            variables = [str(v) for v in result["vars_"]]
+            rows = (tuple(_from_rdflib(b.get(v)) for v in result["vars_"]) for b in result["bindings"])
+            return _answer("SELECT", variables, rows, limit)
+        return _answer("GRAPH", [], (tuple(_from_rdflib(t) for t in triple) for triple in result["graph"]), limit)
+    except Exception as exc:  # rdflib reports a query it cannot evaluate with exceptions of many types
+        raise RuntimeError(str(exc) or type(exc).__name__) from exc
+
+
+ENGINES = {"oxigraph": (_open_oxigraph, _run), "rdflib": (_open_rdflib, _run_rdflib)}
 
 
 def _short_syntax_error(message: str) -> str:
@@ -114,10 +259,9 @@ def _short_syntax_error(message: str) -> str:
     return first if len(first) <= 160 else first[:157] + "…"
 
 
-def _worker_main(store_path: str, conn) -> None:
-    import pyoxigraph as ox
-
-    store = ox.Store.read_only(store_path)
+def _worker_main(engine: str, source, conn) -> None:
+    open_store, run = ENGINES[engine]
+    store = open_store(source)
     conn.send(("ready", None))
     while True:
         try:
@@ -125,7 +269,7 @@ def _worker_main(store_path: str, conn) -> None:
         except EOFError:
             return
         try:
-            conn.send(("ok", _run(store, job)))
+            conn.send(("ok", run(store, job)))
         except SyntaxError as exc:
             conn.send(("syntax", _short_syntax_error(str(exc))))
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
@@ -133,9 +277,9 @@ def _worker_main(store_path: str, conn) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, store_path: Path):
+    def __init__(self, ctx, engine: str, source):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(str(store_path), child), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(engine, source, child), daemon=True)
         self.process.start()
         child.close()
         if not self.conn.poll(60):
@@ -157,17 +301,21 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of worker processes over one read-only store."""
+    """A fixed number of worker processes over one read-only store: engine 'oxigraph' opens the on-disk
+    store at source; engine 'rdflib' loads the RDF files in source (a list) into memory."""
 
-    def __init__(self, store_path: Path, size: int = 2):
-        self.store_path = store_path
+    def __init__(self, source: Path | list[Path], size: int = 2, engine: str = "oxigraph"):
+        if engine not in ENGINES:
+            raise UsageError(f"unknown store '{engine}'", "Use 'oxigraph' or 'rdflib'.")
+        self.engine = engine
+        self.source = [str(p) for p in source] if isinstance(source, list) else str(source)
         self._ctx = mp.get_context("spawn")
         self._idle: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self.size = size
         self.restarts = 0
         for _ in range(size):
-            self._idle.put(_Worker(self._ctx, store_path))
+            self._idle.put(_Worker(self._ctx, self.engine, self.source))
 
     def run(self, job: dict, timeout_s: float, wait_s: float = 30.0) -> Answer:
         """Run one job; QueryTimeout kills the worker at the limit, EngineCrashed if it died."""
@@ -196,7 +344,7 @@ class QueryPool:
                 worker.kill()
                 with self._lock:
                     self.restarts += 1
-                worker = _Worker(self._ctx, self.store_path)
+                worker = _Worker(self._ctx, self.engine, self.source)
             self._idle.put(worker)
         if kind == "syntax":
             raise QueryError(f"SPARQL syntax error: {payload}", "See https://www.w3.org/TR/sparql11-query/#grammar")

@@ -1,7 +1,7 @@
 """create_app(): the Flask application. Blueprints: sparql.py (the SPARQL 1.1 Protocol endpoint and its
 service description), data.py (dumps, VoID, health), linked.py (every ecograph IRI dereferences; pages.py
 renders the HTML), ui.py (the query UI at / and the static files), named.py (named queries as an API),
-validation.py (POST /validate), ops.py (metrics and the access log). Errors have one JSON shape (errors.py)."""
+validation.py (POST /validate), report.py (GET /report), ops.py (metrics and the access log). Errors have one JSON shape (errors.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from ecograph.settings import Settings, load_settings
 
 
 class Engine:
-    """The served store and its worker pool, started on first use (so that creating an app is cheap)."""
+    """The served store and its worker pool, started on first use (so that creating an app is cheap).
+    settings.store picks the engine of the workers: pyoxigraph on disk (default) or rdflib in memory."""
 
     def __init__(self, settings: Settings, data_files: list[Path] | None = None):
         self.settings = settings
@@ -41,7 +42,10 @@ class Engine:
                 if self._pool is None:
                     from ecograph.workers import QueryPool
 
-                    self._pool = QueryPool(served.store, self.settings.workers)
+                    if self.settings.store == "rdflib":  # the fallback: each worker loads the files into memory
+                        self._pool = QueryPool(served.files, self.settings.workers, engine="rdflib")
+                    else:
+                        self._pool = QueryPool(served.store, self.settings.workers)
         return self._pool
 
     def close(self) -> None:
@@ -51,7 +55,7 @@ class Engine:
 
 def create_app(settings: Settings | None = None, data_files: list[Path] | None = None) -> Flask:
     """The WSGI application serving the built graph (or data_files instead)."""
-    from ecograph.http import data, errors, gsp, linked, named, ops, sparql, ui, validation
+    from ecograph.http import data, errors, gsp, linked, named, ops, report, sparql, ui, validation
 
     settings = settings or load_settings()
     app = Flask(__name__, static_folder=None)  # ui.py serves static/ with caching headers
@@ -63,6 +67,7 @@ def create_app(settings: Settings | None = None, data_files: list[Path] | None =
     app.register_blueprint(linked.blueprint)
     app.register_blueprint(named.blueprint)
     app.register_blueprint(validation.blueprint)
+    app.register_blueprint(report.blueprint)
     app.register_blueprint(ops.blueprint)
     app.register_blueprint(ui.blueprint)
     errors.register(app)
