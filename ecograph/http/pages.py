@@ -293,6 +293,7 @@ def _legend(h: Html) -> str:
 HOME_LINKS = (
     ("/sparql", "SPARQL エンドポイント", "SPARQL endpoint", False),
     ("/queries", "名前付きクエリ", "Named queries", False),
+    ("/report", "カバレッジと空白のレポート（図）", "Coverage and gaps report (charts)", True),
     ("/ontology", "オントロジー", "Ontology", False),
     ("/dumps/", "ダンプ（全グラフのファイル）", "Dumps (every graph as files)", True),
     ("/.well-known/void", "VoID / DCAT によるデータセット記述", "VoID / DCAT description of the dataset", True),
