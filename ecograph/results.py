@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ecograph.workers import Answer
+from ecograph.workers import Answer, to_ox
 
 TRUNCATED_LINK = "https://w3id.org/ecograph/doc/truncated"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -182,20 +182,9 @@ def to_tsv(answer: Answer) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _ox(term):
-    kind, value, datatype, language = term
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype or XSD_STRING))
-
-
 def to_rdf(answer: Answer, fmt: str, max_rows: int) -> bytes:
     """CONSTRUCT/DESCRIBE triples in an RDF syntax."""
-    triples = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in answer.rows]
+    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in answer.rows]
     if fmt in ("nq", "trig"):
         body = ox.serialize([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples], format=OX_FORMATS[fmt])
     else:

@@ -97,7 +97,7 @@ def _run(store, job: dict) -> Answer:
     if job.get("named_graphs") is not None:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
     if job.get("substitutions"):
-        kwargs["substitutions"] = {ox.Variable(k): _to_ox(v) for k, v in job["substitutions"].items()}
+        kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in job["substitutions"].items()}
     result = store.query(job["query"], **kwargs)
     limit = job["max_rows"]
     if isinstance(result, (ox.QueryBoolean, bool)):
@@ -108,12 +108,15 @@ def _run(store, job: dict) -> Answer:
     return _answer("GRAPH", [], ((_term(t.subject), _term(t.predicate), _term(t.object)) for t in result), limit)
 
 
-def _to_ox(term: tuple):
+def to_ox(term: tuple):
+    """A term tuple (kind, value, datatype, language) as a pyoxigraph term."""
     import pyoxigraph as ox
 
     kind, value, datatype, language = term
     if kind == "uri":
         return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
     if language:
         return ox.Literal(value, language=language)
     return ox.Literal(value, datatype=ox.NamedNode(datatype or XSD_STRING))

@@ -51,6 +51,7 @@ from ecograph.errors import UsageError
 from ecograph.http import pages, ui
 from ecograph.http.data import send_file_cached
 from ecograph.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
+from ecograph.workers import to_ox
 
 blueprint = Blueprint("linked", __name__)
 
@@ -173,17 +174,6 @@ def _html_response(body: str) -> Response:
     return response
 
 
-def _to_ox(term: tuple):
-    kind, value, datatype, language = term
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype or results.XSD_STRING))
-
-
 def _negotiate(offered: list[str]) -> str:
     accept = request.headers.get("Accept")
     media = results.negotiate(accept, offered)
@@ -271,13 +261,13 @@ def _rdf_body(iri: str, ext: str) -> bytes:
                    key=lambda q: (q[0] != root, *(tuple(part or "" for part in t) if t else ("",) for t in q)))
     _, fmt, _ = RDF_DOCS[ext]
     if ext in ("trig", "nq"):
-        data = [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), _to_ox(g) if g else ox.DefaultGraph()) for s, p, o, g in quads]
+        data = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g) if g else ox.DefaultGraph()) for s, p, o, g in quads]
     else:
         seen, data = set(), []
         for s, p, o, _ in quads:
             if (s, p, o) not in seen:
                 seen.add((s, p, o))
-                data.append(ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)))
+                data.append(ox.Triple(to_ox(s), to_ox(p), to_ox(o)))
     body = ox.serialize(data, format=fmt, prefixes=_used_prefixes(quads) if ext in ("ttl", "trig", "rdf") else None)
     if truncated and ext in ("ttl", "nt", "trig", "nq"):
         body = f"# ecograph: truncated at {_engine().settings.max_rows} rows; see {results.TRUNCATED_LINK}\n".encode() + body
