@@ -1,6 +1,7 @@
 """Checks a SPARQL request before any engine sees it: refuses updates, SERVICE, LOAD, FROM / FROM NAMED of
-graphs outside the dataset, and absurd nesting (pyoxigraph dies with a segmentation fault on queries
-nested about 2,000 deep). A small lexer skips comments, strings and IRIs so that a keyword inside a
+graphs outside the dataset, and absurd nesting or length (pyoxigraph dies with a segmentation fault on queries
+nested about 2,000 deep, and on long chains of operations, which its algebra nests too: 3,000 MINUS or BIND,
+10,000 UNIONs or triple patterns). A small lexer skips comments, strings and IRIs so that a keyword inside a
 literal is not mistaken for one."""
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from ecograph.errors import EcographError
 
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 MAX_DEPTH = 64
+# Operations the engine nests one inside another: a chain of n UNIONs (or OPTIONALs, joined groups, `||`, `+`,
+# triple patterns …) is an algebra n deep. pyoxigraph crashed from about 2,500 of them; each counts once.
+MAX_OPERATIONS = 1500
+CHAINING_WORDS = {"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "EXISTS"}
+CHAINING_SIGNS = set(".;,|/+*-=<>!&^")
 
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)
@@ -19,6 +25,7 @@ _TOKEN = re.compile(
       | (?P<iri><[^<>"{}|^`\\\s]*>)
       | (?P<pname>[A-Za-z][\w.-]*:[\w.:%-]*|:[\w.:%-]*)
       | (?P<word>[A-Za-z_][\w]*)
+      | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
       | (?P<open>[{(\[])
       | (?P<close>[})\]])
       | (?P<other>\S)""",
@@ -46,6 +53,7 @@ class Analysis:
     from_graphs: list[str] = field(default_factory=list)
     from_named: list[str] = field(default_factory=list)
     depth: int = 0
+    operations: int = 0
 
 
 def tokens(text: str):
@@ -72,6 +80,11 @@ def analyse(text: str, dataset_graphs: set[str], allow_service: set[str] | froze
     while i < len(toks):
         kind, value = toks[i]
         upper = value.upper() if kind == "word" else ""
+        if kind == "open" or upper in CHAINING_WORDS or (kind == "other" and value in CHAINING_SIGNS):
+            analysis.operations += 1
+            if analysis.operations > MAX_OPERATIONS:
+                raise Refused(f"the query has more than {MAX_OPERATIONS} operations (groups, UNION, OPTIONAL, FILTER, operators, triple patterns)",
+                              "Split the query, or use VALUES for long lists of alternatives; very long queries are refused before they reach the engine.")
         if kind == "open":
             depth += 1
             analysis.depth = max(analysis.depth, depth)

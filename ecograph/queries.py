@@ -50,7 +50,7 @@ class Param:
         if self.type == "iri":
             return Term("uri", expand_iri(raw, self.name))
         if self.type == "integer":
-            if not re.fullmatch(r"[+-]?\d{1,12}", raw):
+            if not re.fullmatch(r"[+-]?[0-9]{1,12}", raw):
                 raise UsageError(f"parameter '{self.name}' must be an integer, not '{raw}'")
             return Term("literal", str(int(raw)), datatype=XSD + "integer")
         if self.type == "boolean":
@@ -67,10 +67,10 @@ def expand_iri(raw: str, name: str = "iri") -> str:
     value = raw.strip()
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
-    match = re.fullmatch(r"([A-Za-z][\w-]*):([^\s/<>\"{}|\\^`]*)", value)
+    match = re.fullmatch(r"([A-Za-z][\w-]*):([^\x00-\x20\s/<>\"{}|\\^`]*)", value)
     if match and match.group(1) in PREFIXES:
         return str(PREFIXES[match.group(1)]) + match.group(2)
-    if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+    if re.fullmatch(r"https?://[^\x00-\x20\s<>\"{}|\\^`]+", value):
         return value
     raise UsageError(f"parameter '{name}' must be an IRI (for example stakeholder:startup), not '{raw}'")
 

@@ -342,6 +342,9 @@ class QueryPool:
                 raise
             replace = True
             raise EngineCrashed("the query worker was gone; it has been replaced") from exc
+        except BaseException:
+            replace = True  # anything else after the job was sent: its answer may still come, so never reuse the worker
+            raise
         finally:
             if replace:
                 worker.kill()

@@ -124,6 +124,8 @@ def _timeout(params: dict) -> float:
         value = float(raw)
     except ValueError as exc:
         raise UsageError(f"timeout must be a number of seconds, not '{raw}'") from exc
+    if value != value:  # NaN compares false with everything: it would pass as a limit and break the worker pool
+        raise UsageError(f"timeout must be a number of seconds, not '{raw}'")
     if value <= 0:
         raise UsageError("timeout must be more than 0 seconds")
     return min(value, limit)

@@ -9,6 +9,7 @@ is bounded by the body size (MAX_CONTENT_LENGTH, 413), and validations run one a
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pyoxigraph as ox
@@ -123,8 +124,28 @@ def parse_upload(raw: bytes, media: str) -> Graph:
     if media in RDFLIB_TYPES:
         graph = Graph()
         bind_all(graph)
-        return parse_bytes(raw, RDFLIB_TYPES[media], graph, UPLOAD, UPLOAD_BASE)
+        return _check_iris(parse_bytes(raw, RDFLIB_TYPES[media], graph, UPLOAD, UPLOAD_BASE), raw)
     return _parse_ox(raw, OX_TYPES[media], media)
+
+
+BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _check_iris(graph: Graph, raw: bytes) -> Graph:
+    """rdflib's Turtle parser accepts IRIs that Turtle forbids (with a space or a quote in them): refuse them
+    as the syntax error they are, with the line and column when the IRI is written out in full."""
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and BAD_IRI_CHARS.search(str(term)):
+                line = column = None
+                at = raw.find(str(term).encode("utf-8"))
+                if at >= 0:
+                    line = raw.count(b"\n", 0, at) + 1
+                    column = at - (raw.rfind(b"\n", 0, at) + 1)  # the column of the '<' before the IRI (1-based)
+                raise DataSyntaxError(UPLOAD, line, column, f"the IRI <{str(term)[:200]}> holds a character IRIs may not hold "
+                                      "(a space, a control character or one of <>\"{}|^`\\)",
+                                      "Percent-encode the character (a space is %20).")
+    return graph
 
 
 def validate_upload(data: Graph) -> ValidationReport:
