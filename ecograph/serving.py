@@ -5,6 +5,7 @@ With settings.store = "rdflib" no store is made: the workers load the files them
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -85,7 +86,19 @@ def _serve(settings: Settings, files: list[Path], release: str, dist: Path | Non
     target = settings.root / ".dist" / "stores" / release
     if not target.exists():
         _make_store(target, files)
-    return Served(store=target, graphs=_graph_names(target), release=release, dist=dist, files=files)
+    try:
+        graphs = _graph_names(target)
+    except (OSError, RuntimeError) as exc:  # pyoxigraph reports RocksDB corruption as RuntimeError
+        # the store is derived data: a damaged one (a crash, a full disk, a stray edit) is made again from the dumps
+        logging.getLogger("ecograph.serving").warning("the store %s cannot be opened (%s); making it again", target.name, exc)
+        shutil.rmtree(target, ignore_errors=True)
+        _make_store(target, files)
+        try:
+            graphs = _graph_names(target)
+        except (OSError, RuntimeError) as again:
+            raise UsageError(f"the store made from {', '.join(p.name for p in files)} cannot be opened: {again}",
+                             "Check the disk (space, permissions) and run `ecograph build` again.") from again
+    return Served(store=target, graphs=graphs, release=release, dist=dist, files=files)
 
 
 def serve_release(settings: Settings) -> Served:

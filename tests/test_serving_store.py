@@ -1,0 +1,39 @@
+"""The serving store is derived data: a missing one is made, a damaged one is made again, and a missing build
+is a clear error at start."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from ecograph.errors import NotBuiltError
+from ecograph.serving import serve_release
+from tests.conftest import settings_for
+
+
+@pytest.fixture
+def built_copy(built_root, tmp_path):
+    target = tmp_path / "copy"
+    shutil.copytree(built_root, target, symlinks=True, ignore=shutil.ignore_patterns("stores"))
+    return target
+
+
+def test_a_missing_store_is_made(built_copy):
+    served = serve_release(settings_for(built_copy))
+    assert served.store.exists() and "https://w3id.org/ecograph/graph/stated" in served.graphs
+
+
+def test_a_corrupt_store_is_made_again(built_copy):
+    settings = settings_for(built_copy)
+    store = serve_release(settings).store
+    for path in store.iterdir():  # damage every file of the RocksDB folder
+        if path.is_file():
+            path.write_bytes(b"\x00garbage")
+    served = serve_release(settings)
+    assert "https://w3id.org/ecograph/graph/stated" in served.graphs
+
+
+def test_no_build_is_a_clear_error(project):
+    with pytest.raises(NotBuiltError, match="there is no build"):
+        serve_release(settings_for(project))
