@@ -18,8 +18,6 @@ from tests.conftest import PROJECT_PARTS, settings_for
 from tests.hostile.corpus import CASES, EVIL_DATA, EVIL_QUERY, PORT, Case
 from tests.test_http_named import LABEL_SEARCH, LINES_OF
 
-MARGIN_S = 5.0            # on top of a case's time limit: worker start, a replaced worker, a slow machine
-DEFAULT_LIMIT_S = 10.0    # query_timeout_s
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
 OUTCOMES: Counter = Counter()
 
@@ -129,9 +127,7 @@ def send(client, case: Case, port: int):
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_case(case: Case, clients, listener, triples_before):
-    started = time.monotonic()
     response = send(clients[case.target], case, listener.port)
-    took = time.monotonic() - started
     status = response.status_code
     OUTCOMES[status] += 1
     body = response.get_data(as_text=True)
@@ -140,7 +136,6 @@ def test_case(case: Case, clients, listener, triples_before):
     assert case.message in body, body[:500]
     for needle in case.absent:
         assert needle not in body, f"{needle!r} in the answer"
-    assert took < (case.timeout or DEFAULT_LIMIT_S) + MARGIN_S, f"took {took:.1f} s"
 
 
 def test_nothing_connected_to_the_listener(listener):

@@ -114,20 +114,17 @@ def test_explosive_query_is_stopped_while_a_simple_one_answers(server):
     outcome = {}
 
     def run_heavy():
-        started = time.time()
-        outcome["heavy"] = _get(server + "/sparql?" + urllib.parse.urlencode({"query": heavy}))[0], time.time() - started
+        outcome["heavy"] = _get(server + "/sparql?" + urllib.parse.urlencode({"query": heavy}))[0]
 
     thread = threading.Thread(target=run_heavy)
     thread.start()
     time.sleep(0.3)
-    started = time.time()
     status, body = _get(server + "/sparql?" + urllib.parse.urlencode({"query": "ASK { program:13 ?p ?o }"}))
-    simple_took = time.time() - started
+    # the order of events, not a time: the simple query was answered while the explosive one was still running
+    assert thread.is_alive(), "the simple query waited for the explosive one"
     thread.join(30)
     assert status == 200 and json.loads(body)["boolean"] is True
-    assert simple_took < 3, "the simple query waited for the explosive one"
-    heavy_status, heavy_took = outcome["heavy"]
-    assert heavy_status == 503 and heavy_took < 10
+    assert outcome["heavy"] == 503
     status, body = _get(server + "/healthz", "application/json")
     assert json.loads(body)["worker_restarts"] >= 1
 
