@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -25,7 +26,8 @@ def free_port() -> int:
 def running_server(root: Path, args: tuple[str, ...] = (), env: dict | None = None, log: Path | None = None):
     """Yields (base URL, port) of a server for the project at root; the server's output goes to log."""
     port = free_port()
-    log = log or root / f"server-{port}.log"
+    if log is None:  # beside the project, never inside it: a run against the checkout leaves no file behind
+        log = Path(tempfile.mkdtemp(prefix="ecograph-server-")) / f"server-{port}.log"
     environment = {**os.environ, "ECOGRAPH_ROOT": str(root), **(env or {})}
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "ecograph.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
