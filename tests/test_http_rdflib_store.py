@@ -216,10 +216,10 @@ def test_an_unknown_store_is_a_usage_error(built_settings):
         serve_release(replace(built_settings, store="nope"))
 
 
-def test_serve_store_rdflib_command(built_root):
-    with running_server(built_root, env={"ECOGRAPH_STORE": "rdflib"}) as (base, _):
+def test_serve_store_rdflib_command(built_root, tmp_path):
+    log_path = tmp_path / "server.log"
+    with running_server(built_root, env={"ECOGRAPH_STORE": "rdflib"}, log=log_path) as (base, _):
         url = base + "/sparql?" + urllib.parse.urlencode({"query": COUNT_PROGRAMS})
         with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"}), timeout=30) as r:
             assert json.load(r)["results"]["bindings"][0]["n"]["value"] == "35"
-        log = next(built_root.glob(f"server-{urllib.parse.urlsplit(base).port}.log")).read_text(errors="replace")
-        assert "rdflib store" in log
+        assert "rdflib store" in log_path.read_text(errors="replace")
