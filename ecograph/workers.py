@@ -29,9 +29,10 @@ class QueryTimeout(EcographError):
 
 
 class EngineCrashed(EcographError):
-    status = 500
+    status = 503  # the server is fine and the worker replaced; the request could not be served this time
     exit_code = 2
-    hint = "The query engine died on this query; the server replaced it and goes on serving. Please report the query."
+    hint = ("The query's worker process died (killed, or the engine crashed); the server replaced it and goes on serving. "
+            "Try again; if the same query fails twice, please report it.")
 
 
 class Busy(EcographError):
@@ -326,6 +327,9 @@ class QueryPool:
             worker = self._idle.get(timeout=wait_s)
         except queue.Empty as exc:
             raise Busy("every query worker is busy") from exc
+        # killed from outside while idle (an operator, the OOM killer): its pipe has closed, or it has been reaped
+        if worker.conn.poll(0) or not worker.process.is_alive():
+            worker = self._replace(worker)
         replace = False
         try:
             worker.conn.send(job)
@@ -347,16 +351,23 @@ class QueryPool:
             raise
         finally:
             if replace:
-                worker.kill()
-                with self._lock:
-                    self.restarts += 1
-                worker = _Worker(self._ctx, self.engine, self.source)
+                worker = self._replace(worker)
             self._idle.put(worker)
         if kind == "syntax":
             raise QueryError(f"SPARQL syntax error: {payload}", "See https://www.w3.org/TR/sparql11-query/#grammar")
         if kind == "error":
             raise QueryError(f"the query failed: {payload}")
         return payload
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.kill()
+        with self._lock:
+            self.restarts += 1
+        try:
+            return _Worker(self._ctx, self.engine, self.source)
+        except EcographError:
+            self._idle.put(worker)  # keep the pool's size: the dead one is replaced on its next turn
+            raise
 
     def close(self) -> None:
         while True:

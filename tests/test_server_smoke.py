@@ -141,3 +141,86 @@ def test_engine_crash_does_not_take_the_server_down(server):
         status = e.code
     assert status == 400
     assert _get(server + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}))[0] == 200
+
+
+def _server_pid(port: int) -> int:
+    import subprocess
+
+    return int(subprocess.run(["pgrep", "-f", "--", f"--port {port}"], capture_output=True, text=True, check=True).stdout.split()[0])
+
+
+def _query_workers(pid: int) -> list[int]:
+    """The server's query worker processes (multiprocessing children, not its resource tracker)."""
+    import subprocess
+
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    workers = []
+    for child in children:
+        with open(f"/proc/{child}/cmdline", "rb") as f:
+            cmdline = f.read().replace(b"\0", b" ")
+        if b"multiprocessing" in cmdline and b"resource_tracker" not in cmdline:
+            workers.append(int(child))
+    return workers
+
+
+def _wait_dead(pid: int) -> None:
+    """Until the process has ended as a whole: a killed multi-threaded process shows its main thread as a zombie
+    while its other threads (the engine's) are still ending, and only then closes its pipe to the server."""
+    import os
+
+    for _ in range(200):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+            if state in ("Z", "X") and len(os.listdir(f"/proc/{pid}/task")) <= 1:
+                return
+        except FileNotFoundError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} did not die")
+
+
+def test_a_worker_killed_from_outside_is_replaced_and_the_next_query_answers(built_root):
+    """kill -9 every query worker while idle (an operator, the OOM killer): the next queries answer 200."""
+    import os
+    import signal
+
+    with running_server(built_root, env={"ECOGRAPH_WORKERS": "2"}) as (base, port):
+        ask = base + "/sparql?" + urllib.parse.urlencode({"query": "ASK { program:13 ?p ?o }"})
+        assert _get(ask)[0] == 200  # the workers are started by the first query
+        pid = _server_pid(port)
+        workers = _query_workers(pid)
+        assert len(workers) == 2, workers
+        for worker in workers:
+            os.kill(worker, signal.SIGKILL)
+        for worker in workers:  # the signal is delivered asynchronously: wait until the kernel has ended them
+            _wait_dead(worker)
+        for attempt in range(4):  # more queries than workers: each dead worker is met and replaced
+            status, body = _get(ask)
+            assert status == 200, (attempt, body)
+            assert json.loads(body)["boolean"] is True
+        status, body = _get(base + "/healthz", "application/json")
+        assert json.loads(body)["worker_restarts"] == 2
+        survivors = _query_workers(pid)
+        assert len(survivors) == 2 and not set(survivors) & set(workers)
+
+
+def test_a_worker_killed_during_a_query_gives_503_and_the_server_goes_on(built_root):
+    import os
+    import signal
+
+    with running_server(built_root, env={"ECOGRAPH_WORKERS": "1", "ECOGRAPH_QUERY_TIMEOUT_S": "20"}) as (base, port):
+        assert _get(base + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}))[0] == 200
+        heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        outcome = {}
+        thread = threading.Thread(target=lambda: outcome.update(r=_get(base + "/sparql?" + urllib.parse.urlencode({"query": heavy}))))
+        thread.start()
+        time.sleep(1.0)
+        assert thread.is_alive(), "the heavy query should still be running"
+        (worker,) = _query_workers(_server_pid(port))
+        os.kill(worker, signal.SIGKILL)
+        thread.join(30)
+        status, body = outcome["r"]
+        assert status == 503, body
+        assert b"crashed" in body
+        assert _get(base + "/sparql?" + urllib.parse.urlencode({"query": "ASK { program:13 ?p ?o }"}))[0] == 200
