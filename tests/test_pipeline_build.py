@@ -174,29 +174,65 @@ def test_failed_publish_keeps_the_last_good_release(built_copy, monkeypatch):
     assert not list((built_copy / ".dist").glob("tmp-*")), "a failed build cleans up after itself"
 
 
-def test_killed_build_never_replaces_dist(built_copy):
-    """kill -9 a build at several points: dist/ always stays the last good release, checksums intact."""
-    before = _fingerprint(built_copy / "dist")
-    path = built_copy / "data" / "agents.ttl"
-    path.write_text(path.read_text(encoding="utf-8") + "\n# changed so the release would differ\n", encoding="utf-8")
+def _verify_checksums(dist: Path) -> None:
+    for line in (dist / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest, name
+
+
+def _ask(base: str) -> int:
+    import urllib.parse
+    import urllib.request
+
+    with urllib.request.urlopen(base + "/sparql?" + urllib.parse.urlencode({"query": "ASK { program:13 ?p ?o }"}), timeout=30) as r:
+        assert json.load(r)["boolean"] is True
+        return r.status
+
+
+def test_killed_build_never_replaces_dist_and_serving_goes_on(built_copy):
+    """kill -9 a build at random points (20 by default; ECOGRAPH_BUILD_KILLS sets how many): dist/ is always
+    the last good release with its checksums intact, and a server on the project answers throughout."""
+    import random
+
+    from tests.servers import running_server
+
+    kills = int(os.environ.get("ECOGRAPH_BUILD_KILLS", "20"))
+    seed = int(os.environ.get("ECOGRAPH_BUILD_KILLS_SEED", str(random.SystemRandom().randrange(10**6))))
+    rng = random.Random(seed)
     env = {**os.environ, "ECOGRAPH_ROOT": str(built_copy)}
-    for delay in (0.5, 2.0, 5.0):
-        proc = subprocess.Popen([sys.executable, "-m", "ecograph.cli", "build"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        dist = built_copy / "dist"
-        if _fingerprint(dist) != before:  # the build got to finish: then it must be complete
-            assert proc.returncode == 0
-            before = _fingerprint(dist)
-        for line in (dist / "SHA256SUMS").read_text().splitlines():
-            digest, name = line.split("  ")
-            assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
+    path = built_copy / "data" / "agents.ttl"
+    command = [sys.executable, "-m", "ecograph.cli", "build"]
+    with running_server(built_copy) as (base, _):
+        assert _ask(base) == 200
+        # one whole build, to know how long a build takes here: the kill points are drawn across it
+        path.write_text(path.read_text(encoding="utf-8") + "\n# changed so the release would differ\n", encoding="utf-8")
+        started = time.monotonic()
+        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        duration = time.monotonic() - started
+        finished = survived = 0
+        for kill in range(kills):
+            before = _fingerprint(built_copy / "dist")
+            path.write_text(path.read_text(encoding="utf-8") + f"\n# change {kill}\n", encoding="utf-8")
+            proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0, duration))
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            dist = built_copy / "dist"
+            if proc.returncode == 0:  # the build got to finish first: then its release must be complete
+                finished += 1
+            else:
+                assert _fingerprint(dist) == before, f"kill {kill} (seed {seed}) changed dist/"
+                survived += 1
+            _verify_checksums(dist)
+            assert _ask(base) == 200
+        print(f"\nbuild kills: {survived} killed builds survived, {finished} finished before the kill; "
+              f"seed {seed}, kill points drawn over {duration:.1f} s")
+        assert survived >= kills // 4, "the kill points should mostly fall inside a build"
     # the next build cleans up whatever the killed ones left
     build(settings_for(built_copy))
     assert not list((built_copy / ".dist").glob("tmp-*"))
+    _verify_checksums(built_copy / "dist")
 
 
 def test_build_summary_on_stderr(built_copy, runner):
