@@ -200,6 +200,24 @@ def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, 
 
 
 @main.command()
+@click.option("--triples", type=click.IntRange(min=2_000), default=10_000, show_default=True,
+              help="How many synthetic triples to write, stated and interpreted together (a target: within ±10%).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same --triples and --seed give the same bytes.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Directory to write the new project root into (absent or empty).")
+@click.option("--force", is_flag=True, help="Write into a non-empty --out, replacing its ontology/, shapes/, queries/ and data/.")
+@click.pass_obj
+def synth(settings, triples: int, seed: int, out: Path, force: bool) -> None:
+    """Write a project root with the seed plus a synthetic ecosystem shaped like it, for scale tests (build it with --root)."""
+    from ecograph.synth import check_out, synthesize
+
+    check_out(out, force)
+    with click.progressbar(length=triples, label="synthesising", file=sys.stderr) as bar:
+        result = synthesize(settings.root, out, triples, seed, bar.update)
+    click.echo(f"wrote {result.stated} stated and {result.interpreted} interpreted synthetic triples into {out}/data", err=True)
+
+
+@main.command()
 @click.pass_obj
 def docs(settings) -> None:
     """Regenerate the generated pages in docs/ (cli.md, queries.md, settings.md, ontology.html)."""

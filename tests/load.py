@@ -110,6 +110,31 @@ def peak_rss_kb(pid: int) -> int:
     return total
 
 
+def server_pid(port: int) -> int | None:
+    import subprocess
+
+    found = subprocess.run(["pgrep", "-f", "--", f"--port {port}"], capture_output=True, text=True).stdout.split()
+    return int(found[0]) if found else None
+
+
+def measure(base: str, port: int, clients: int, seconds: float) -> tuple[dict, Stats, Stats]:
+    """Half of the time without runaway queries, half with; the report and the two runs' statistics."""
+    quiet = run(base, clients, seconds / 2, runaway=False)
+    loaded = run(base, clients, seconds / 2, runaway=True)
+    pid = server_pid(port)
+    rss = peak_rss_kb(pid) if pid else 0
+    report = {
+        "clients": clients, "seconds": seconds,
+        "without_runaway": {"requests": len(quiet.latencies), "p50_ms": round(quiet.percentile(0.5), 1), "p99_ms": round(quiet.percentile(0.99), 1)},
+        "with_runaway": {"requests": len(loaded.latencies), "p50_ms": round(loaded.percentile(0.5), 1), "p99_ms": round(loaded.percentile(0.99), 1),
+                         "runaway_statuses": loaded.runaway_statuses},
+        "p99_ratio": round(loaded.percentile(0.99) / quiet.percentile(0.99), 2),
+        "unexpected": quiet.unexpected + loaded.unexpected,
+        "server_peak_rss_mib": round(rss / 1024, 1),
+    }
+    return report, quiet, loaded
+
+
 def main() -> None:
     from tests.servers import running_server
 
@@ -119,21 +144,7 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
     args = parser.parse_args()
     with running_server(args.root, env={"ECOGRAPH_THREADS": "16"}) as (base, port):
-        quiet = run(base, args.clients, args.seconds / 2, runaway=False)
-        loaded = run(base, args.clients, args.seconds / 2, runaway=True)
-        import subprocess
-
-        server = subprocess.run(["pgrep", "-f", "--", f"--port {port}"], capture_output=True, text=True).stdout.split()
-        rss = peak_rss_kb(int(server[0])) if server else 0
-    report = {
-        "clients": args.clients, "seconds": args.seconds,
-        "without_runaway": {"requests": len(quiet.latencies), "p50_ms": round(quiet.percentile(0.5), 1), "p99_ms": round(quiet.percentile(0.99), 1)},
-        "with_runaway": {"requests": len(loaded.latencies), "p50_ms": round(loaded.percentile(0.5), 1), "p99_ms": round(loaded.percentile(0.99), 1),
-                         "runaway_statuses": loaded.runaway_statuses},
-        "p99_ratio": round(loaded.percentile(0.99) / quiet.percentile(0.99), 2),
-        "unexpected": quiet.unexpected + loaded.unexpected,
-        "server_peak_rss_mib": round(rss / 1024, 1),
-    }
+        report, _, _ = measure(base, port, args.clients, args.seconds)
     print(json.dumps(report, indent=2))
 
 

@@ -189,7 +189,7 @@ def _ask(base: str) -> int:
         return r.status
 
 
-def test_killed_build_never_replaces_dist_and_serving_goes_on(built_copy):
+def test_killed_build_never_replaces_dist_and_serving_goes_on(built_copy, capsys):
     """kill -9 a build at random points (20 by default; ECOGRAPH_BUILD_KILLS sets how many): dist/ is always
     the last good release with its checksums intact, and a server on the project answers throughout."""
     import random
@@ -226,8 +226,9 @@ def test_killed_build_never_replaces_dist_and_serving_goes_on(built_copy):
                 survived += 1
             _verify_checksums(dist)
             assert _ask(base) == 200
-        print(f"\nbuild kills: {survived} killed builds survived, {finished} finished before the kill; "
-              f"seed {seed}, kill points drawn over {duration:.1f} s")
+        with capsys.disabled():  # shown with or without -s
+            print(f"\nbuild kills: {survived} killed builds survived, {finished} finished before the kill; "
+                  f"seed {seed}, kill points drawn over {duration:.1f} s")
         assert survived >= kills // 4, "the kill points should mostly fall inside a build"
     # the next build cleans up whatever the killed ones left
     build(settings_for(built_copy))
