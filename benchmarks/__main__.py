@@ -1,0 +1,65 @@
+"""`python -m benchmarks` (scripts/bench): run the side-by-side benchmark and write latest.{md,svg,json}."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from benchmarks import report
+from benchmarks.run import ENGINES, Options, run
+from benchmarks.workload import GROUPS
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _csv(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description="Serve the same data through ecograph, raw pyoxigraph, "
+                                     "rdflib-endpoint and rdflib; measure load, named queries, throughput, build and memory.")
+    parser.add_argument("--scales", default="10k,100k",
+                        help="synthetic triples added to the seed build: seed, 2k, 10k, 100k, 1M, 10M (default 10k,100k)")
+    parser.add_argument("--repeats", type=int, default=5, help="measured runs per query after the warm-up (default 5)")
+    parser.add_argument("--warmup", type=int, default=1, help="warm-up runs per query, not counted (default 1)")
+    parser.add_argument("--seconds", type=float, default=10, help="duration of each throughput phase (default 10)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent loopback clients in the throughput phases (default 8)")
+    parser.add_argument("--limit", type=float, default=30, help="time limit of one query run, in seconds (default 30)")
+    parser.add_argument("--query-budget", type=float, default=15,
+                        help="stop repeating a query once its runs took this many seconds (default 15)")
+    parser.add_argument("--build-budget", type=float, default=300, help="time budget of a build, in seconds (default 300)")
+    parser.add_argument("--engines", default=",".join(ENGINES), help=f"engines to run (default {','.join(ENGINES)})")
+    parser.add_argument("--groups", default=",".join(GROUPS), help=f"named-query groups (default {','.join(GROUPS)})")
+    parser.add_argument("--queries", default="", help="only these named queries (comma-separated)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic data and of the clients' choices")
+    parser.add_argument("--out", type=Path, default=RESULTS,
+                        help="where latest.md, latest.svg and latest.json go (default benchmarks/results)")
+    parser.add_argument("--work", type=Path, help="keep the data, stores and logs here (default: a temporary folder, removed)")
+    args = parser.parse_args(argv)
+    unknown = set(_csv(args.engines)) - set(ENGINES)
+    if unknown:
+        parser.error(f"unknown engines: {', '.join(sorted(unknown))}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse(argv)
+    options = Options(scales=_csv(args.scales), repeats=args.repeats, warmup=args.warmup, seconds=args.seconds, clients=args.clients,
+                      limit=args.limit, query_budget=args.query_budget, build_budget=args.build_budget,
+                      engines=tuple(e for e in ENGINES if e in _csv(args.engines)), groups=tuple(_csv(args.groups)),
+                      queries=tuple(_csv(args.queries)), seed=args.seed, work=args.work)
+    results = run(options)
+    results["command"] = "scripts/bench " + " ".join("DIR" if Path(a).is_absolute() else shlex.quote(a) for a in argv)
+    results["machine"] = report.machine()
+    report.compare(results)
+    paths = report.write(results, args.out)
+    print(report.summary(results))
+    print("wrote " + ", ".join(p.name for p in paths.values()) + f" in {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,455 @@
+"""The four engines, each serving the same N-Quads file:
+
+- `ecograph`: a real `ecograph serve --data FILE` subprocess (waitress, query workers over an on-disk
+  pyoxigraph store made from the file), queried over loopback HTTP: named queries at /queries/NAME;
+- `pyoxigraph`: an in-memory `pyoxigraph.Store` in a child process, running the same text with the same
+  substitutions, prefixes and union default graph as ecograph's workers;
+- `rdflib-endpoint`: `python -m rdflib_endpoint serve FILE` (uvicorn; an rdflib Dataset with a union default
+  graph), queried over loopback HTTP with the parameters written into the text;
+- `rdflib`: an in-memory rdflib Dataset (union default graph) in a child process, the same text as rdflib-endpoint.
+
+Every server listens on 127.0.0.1 and is started and stopped by its process id. The in-process engines run in
+a child process so that a query can be stopped at the time limit (the child is killed and started again) and
+their peak memory is their own."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import multiprocessing as mp
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.workload import Named, prefixes
+
+JSON_RESULTS = "application/sparql-results+json"
+SLACK_S = 2.0  # beyond the time limit, before the client gives up on an engine that does not stop by itself
+
+
+@dataclass
+class Outcome:
+    """One run of one query: ok (with its row count), limit (stopped at the time limit) or error."""
+
+    status: str
+    seconds: float
+    rows: int | None = None
+    message: str = ""
+    stuck: bool = False  # the engine may still be working on it: it must be started again before the next query
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def vm_hwm_kib(pid: int) -> int:
+    """The peak resident memory (VmHWM) of one process, in KiB (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def descendants(pid: int) -> list[int]:
+    """The process ids below pid (children, their children, …), from /proc."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found.extend(children)
+            todo.extend(children)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while pid is a running process (a zombie counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+# ------------------------------------------------------------------ HTTP
+
+class Client:
+    """One keep-alive HTTP connection to 127.0.0.1:port (one per client thread)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body: bytes | None, headers: dict, timeout: float) -> tuple[int, bytes]:
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        self.conn.timeout = timeout
+        if self.conn.sock is not None:
+            self.conn.sock.settimeout(timeout)
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+            if response.will_close:
+                self.close()
+            return response.status, data
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+@dataclass
+class Request:
+    """An HTTP request of the workload, and what a good answer is."""
+
+    method: str
+    path: str
+    body: bytes | None
+    headers: dict
+    limit_statuses: tuple[int, ...] = ()  # statuses that mean "stopped at the time limit" (ecograph: 503)
+
+
+def count_rows(data: bytes) -> int:
+    """The rows of a SPARQL JSON result (1 for an ASK)."""
+    doc = json.loads(data)
+    return 1 if "boolean" in doc else len(doc["results"]["bindings"])
+
+
+def timed(client: Client, req: Request, limit: float) -> Outcome:
+    """Send one request; the time is the full answer read off the socket (JSON parsing is not counted)."""
+    started = time.perf_counter()
+    try:
+        status, data = client.request(req.method, req.path, req.body, req.headers, limit + SLACK_S)
+    except (TimeoutError, socket.timeout):
+        return Outcome("limit", time.perf_counter() - started, message="no answer within the time limit", stuck=True)
+    except (OSError, http.client.HTTPException) as exc:
+        return Outcome("error", time.perf_counter() - started, message=f"{type(exc).__name__}: {exc}", stuck=True)
+    took = time.perf_counter() - started
+    if status in req.limit_statuses or took >= limit:
+        return Outcome("limit", took, message=f"HTTP {status}")
+    if status != 200:
+        return Outcome("error", took, message=f"HTTP {status}: {data[:300].decode(errors='replace')}")
+    if req.headers.get("Accept") == JSON_RESULTS:
+        try:
+            return Outcome("ok", took, count_rows(data))
+        except (ValueError, KeyError) as exc:
+            return Outcome("error", took, message=f"unreadable result: {exc}")
+    return Outcome("ok", took, None)
+
+
+class Server:
+    """A server subprocess on a free loopback port, started and stopped by its process id."""
+
+    name = "server"
+    http = True
+
+    def __init__(self, data: Path, root: Path, logs: Path, limit: float):
+        self.data, self.root, self.logs, self.limit = data, root, logs, limit
+        self.proc: subprocess.Popen | None = None
+        self.port = 0
+        self.started_pids: list[int] = []
+        self.peak_kib = 0
+        self.restarts = 0
+        self.busy = False
+        self.load_s: float | None = None
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def env(self) -> dict:
+        return dict(os.environ)
+
+    def ready_request(self) -> Request:
+        raise NotImplementedError
+
+    def start(self, timeout: float = 3600) -> float:
+        """Start the server and wait until it answers; returns the seconds from spawn to the first answer."""
+        self.port = free_port()
+        self.logs.mkdir(parents=True, exist_ok=True)
+        log = self.logs / f"{self.name}-{self.port}.log"
+        started = time.perf_counter()
+        with log.open("wb") as out:
+            self.proc = subprocess.Popen(self.command(), env=self.env(), stdout=out, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, cwd=str(self.root))
+        self.started_pids.append(self.proc.pid)
+        client = Client(self.port)
+        while True:
+            try:
+                req = self.ready_request()
+                status, _ = client.request(req.method, req.path, req.body, req.headers, 10)
+                if status == 200:
+                    break
+            except (OSError, http.client.HTTPException):
+                client.close()
+            if self.proc.poll() is not None or time.perf_counter() - started > timeout:
+                self.stop()
+                raise RuntimeError(f"{self.name} did not start; its log:\n" + log.read_text(errors="replace")[-3000:])
+            time.sleep(0.1)
+        client.close()
+        took = time.perf_counter() - started
+        if self.load_s is None:
+            self.load_s = took
+        self.started_pids.extend(descendants(self.proc.pid))
+        return took
+
+    def pids(self) -> list[int]:
+        return [self.proc.pid, *descendants(self.proc.pid)] if self.proc and self.proc.poll() is None else []
+
+    def rss_kib(self) -> int:
+        """The peak RSS of the server and its worker processes (sum of VmHWM), the largest seen so far."""
+        self.peak_kib = max(self.peak_kib, sum(vm_hwm_kib(p) for p in self.pids()))
+        return self.peak_kib
+
+    def stop(self, force: bool = False) -> None:
+        """SIGTERM by process id (SIGKILL when forced: it is busy with a query nobody waits for), then SIGKILL
+        after a grace time; then any of its processes still running, by id."""
+        if self.proc is None:
+            return
+        self.rss_kib()
+        below = descendants(self.proc.pid)
+        self.started_pids.extend(p for p in below if p not in self.started_pids)
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL if force else signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        deadline = time.time() + 10
+        for pid in below:
+            while alive(pid) and time.time() < deadline:
+                time.sleep(0.05)
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        self.proc = None
+
+    def restart(self) -> float:
+        """After a query was stopped at the limit on the client side (the server may still be busy with it)."""
+        self.stop(force=True)
+        self.restarts += 1
+        self.busy = False
+        return self.start()
+
+    # the workload as requests
+    def named(self, q: Named) -> Request:
+        raise NotImplementedError
+
+    def point(self, text: str, describe: bool) -> Request:
+        raise NotImplementedError
+
+    def run(self, q: Named, client: Client) -> Outcome:
+        return timed(client, self.named(q), self.limit)
+
+
+class EcographServer(Server):
+    """`ecograph serve --data FILE`: its own time limit is set to the benchmark's, and no row limit cuts a result."""
+
+    name = "ecograph"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "ecograph.cli", "--root", str(self.root), "serve", "--data", str(self.data),
+                "--host", "127.0.0.1", "--port", str(self.port)]
+
+    def env(self) -> dict:
+        return {**os.environ, "ECOGRAPH_ROOT": str(self.root), "ECOGRAPH_QUERY_TIMEOUT_S": f"{self.limit:g}",
+                "ECOGRAPH_MAX_ROWS": "100000000"}
+
+    def ready_request(self) -> Request:
+        return Request("GET", "/healthz", None, {"Accept": "application/json"})
+
+    def named(self, q: Named) -> Request:
+        return Request("GET", f"/queries/{q.name}?format=json", None, {"Accept": JSON_RESULTS}, (503,))
+
+    def point(self, text: str, describe: bool) -> Request:
+        accept = "text/turtle" if describe else JSON_RESULTS
+        return Request("GET", "/sparql?" + urllib.parse.urlencode({"query": text}), None, {"Accept": accept}, (503,))
+
+
+
+class RdflibEndpointServer(Server):
+    """`python -m rdflib_endpoint serve FILE` as its README runs it (uvicorn, one process)."""
+
+    name = "rdflib-endpoint"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "rdflib_endpoint", "serve", "--host", "127.0.0.1", "--port", str(self.port), str(self.data)]
+
+    def ready_request(self) -> Request:
+        return Request("GET", "/?" + urllib.parse.urlencode({"query": "ASK {}"}), None, {"Accept": JSON_RESULTS})
+
+    def named(self, q: Named) -> Request:
+        return Request("POST", "/", q.inlined.encode("utf-8"),
+                       {"Accept": JSON_RESULTS, "Content-Type": "application/sparql-query; charset=utf-8"})
+
+    def point(self, text: str, describe: bool) -> Request:
+        accept = "text/turtle" if describe else JSON_RESULTS
+        return Request("GET", "/?" + urllib.parse.urlencode({"query": text}), None, {"Accept": accept})
+
+
+# ------------------------------------------------------------------ in-process engines, each in a child process
+
+def _load_pyoxigraph(path: str):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _query_pyoxigraph(store, job: dict) -> int:
+    import pyoxigraph as ox
+
+    subs = {ox.Variable(k): _ox_term(v) for k, v in job["substitutions"].items()}
+    result = store.query(job["text"], prefixes=job["prefixes"], substitutions=subs or None, use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryBoolean):
+        return 1
+    return _read(result)
+
+
+def _ox_term(term: tuple):
+    import pyoxigraph as ox
+
+    kind, value, datatype, language = term
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype or "http://www.w3.org/2001/XMLSchema#string"))
+
+
+def _load_rdflib(path: str):
+    import warnings
+
+    from rdflib import Dataset
+
+    warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's own quad parser calls its deprecated API
+    dataset = Dataset(default_union=True)
+    dataset.parse(path, format="nquads")
+    return dataset
+
+
+def _query_rdflib(dataset, job: dict) -> int:
+    result = dataset.query(job["inlined"])
+    if result.type == "ASK":
+        return 1
+    return _read(result)
+
+
+def _read(rows) -> int:
+    """Read every value of every row, as a client would, and count the rows."""
+    n = 0
+    for row in rows:
+        tuple(row)
+        n += 1
+    return n
+
+
+CHILD_ENGINES = {"pyoxigraph": (_load_pyoxigraph, _query_pyoxigraph), "rdflib": (_load_rdflib, _query_rdflib)}
+
+
+def _child_main(kind: str, path: str, conn) -> None:
+    """The child: load the file (timed), then answer jobs, each timed around the query and reading its rows."""
+    load, query = CHILD_ENGINES[kind]
+    started = time.perf_counter()
+    engine = load(path)
+    conn.send(("loaded", time.perf_counter() - started))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        started = time.perf_counter()
+        try:
+            rows = query(engine, job)
+        except Exception as exc:  # an engine reports a query it cannot answer in many ways: this is the result
+            conn.send(("error", time.perf_counter() - started, f"{type(exc).__name__}: {exc}"[:500]))
+            continue
+        conn.send(("ok", time.perf_counter() - started, rows))
+
+
+class InProcess:
+    """An in-memory engine in a child process: the query is timed inside the child, so only the engine counts."""
+
+    http = False
+
+    def __init__(self, kind: str, data: Path, limit: float):
+        self.name, self.kind, self.data, self.limit = kind, kind, data, limit
+        self.ctx = mp.get_context("spawn")
+        self.process = None
+        self.conn = None
+        self.started_pids: list[int] = []
+        self.peak_kib = 0
+        self.restarts = 0
+        self.busy = False
+        self.load_s: float | None = None
+
+    def start(self, timeout: float = 7200) -> float:
+        self.conn, child = self.ctx.Pipe()
+        self.process = self.ctx.Process(target=_child_main, args=(self.kind, str(self.data), child), daemon=True)
+        self.process.start()
+        child.close()
+        self.started_pids.append(self.process.pid)
+        if not self.conn.poll(timeout):
+            self.stop()
+            raise RuntimeError(f"{self.name} did not load the data within {timeout:g} s")
+        _, took = self.conn.recv()
+        if self.load_s is None:
+            self.load_s = took
+        return took
+
+    def pids(self) -> list[int]:
+        return [self.process.pid] if self.process is not None and self.process.is_alive() else []
+
+    def rss_kib(self) -> int:
+        self.peak_kib = max(self.peak_kib, sum(vm_hwm_kib(p) for p in self.pids()))
+        return self.peak_kib
+
+    def run(self, q: Named, client=None) -> Outcome:
+        self.conn.send({"text": q.text, "prefixes": prefixes(), "substitutions": q.substitutions, "inlined": q.inlined})
+        if not self.conn.poll(self.limit + SLACK_S):
+            return Outcome("limit", self.limit, message="stopped at the time limit", stuck=True)
+        try:
+            status, took, payload = self.conn.recv()
+        except EOFError:
+            return Outcome("error", 0.0, message="the engine's process died", stuck=True)
+        if status == "error":
+            return Outcome("error", took, message=payload)
+        if took >= self.limit:
+            return Outcome("limit", took, message="answered after the time limit")
+        return Outcome("ok", took, payload)
+
+    def restart(self) -> float:
+        self.stop()
+        self.restarts += 1
+        self.busy = False
+        return self.start()
+
+    def stop(self, force: bool = True) -> None:
+        """Killed by process id: nothing of it needs a graceful end."""
+        if self.process is None:
+            return
+        self.rss_kib()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(10)
+        self.conn.close()
+        self.process = None

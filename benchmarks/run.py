@@ -1,0 +1,161 @@
+"""One benchmark run: at each scale, the same N-Quads file served by the four engines in turn (one at a time,
+so that they never share the two cores), each measured for load time, the named queries, throughput (the
+HTTP engines) and peak memory; and the build of the scale's project with its time budget."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecograph.settings import PROJECT_ROOT
+
+from benchmarks import data as datasets
+from benchmarks import measure
+from benchmarks.engines import EcographServer, InProcess, RdflibEndpointServer
+from benchmarks.workload import GROUPS, POINT_FORMS, TARGET_GROUPS, Named, named_queries, point_query
+
+ENGINES = ("ecograph", "pyoxigraph", "rdflib-endpoint", "rdflib")
+
+
+@dataclass
+class Options:
+    scales: list[str]
+    repeats: int = 5
+    warmup: int = 1
+    seconds: float = 10.0
+    clients: int = 8
+    limit: float = 30.0
+    query_budget: float = 15.0
+    build_budget: float = 300.0
+    engines: tuple[str, ...] = ENGINES
+    queries: tuple[str, ...] = ()  # names; empty: every query of the groups
+    groups: tuple[str, ...] = tuple(GROUPS)
+    lookups: int = 200
+    seed: int = 0
+    work: Path | None = None
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def select_queries(options: Options) -> list[Named]:
+    queries = named_queries(PROJECT_ROOT / "queries", options.groups)
+    if options.queries:
+        unknown = set(options.queries) - {q.name for q in queries}
+        if unknown:
+            raise SystemExit(f"unknown or excluded queries: {', '.join(sorted(unknown))}")
+        queries = [q for q in queries if q.name in options.queries]
+    return queries
+
+
+def make_engine(name: str, scale: datasets.ScaleData, logs: Path, limit: float):
+    if name == "ecograph":
+        shutil.rmtree(scale.root / ".dist" / "stores", ignore_errors=True)  # the store is made from the file, every time
+        return EcographServer(scale.nquads, scale.root, logs, limit)
+    if name == "rdflib-endpoint":
+        return RdflibEndpointServer(scale.nquads, scale.root, logs, limit)
+    return InProcess(name, scale.nquads, limit)
+
+
+def run_engine(engine, scale: datasets.ScaleData, queries: list[Named], options: Options, skip: dict[str, str]) -> dict:
+    """Load, the named queries, throughput (HTTP engines) and peak RSS of one engine at one scale."""
+    out: dict = {}
+    try:
+        say(f"{scale.label}: {engine.name}: loading {scale.quads:,} quads")
+        engine.start()
+        out["load_s"] = round(engine.load_s, 3)
+        out["rss_after_load_mib"] = round(engine.rss_kib() / 1024, 1)
+        say(f"{scale.label}: {engine.name}: loaded in {engine.load_s:.2f} s; {len(queries)} named queries")
+        out["queries"] = measure.latencies(engine, queries, options.limit, options.warmup, options.repeats,
+                                           options.query_budget, skip)
+        if engine.http:
+            out["throughput"] = throughput(engine, scale, queries, options)
+        out["peak_rss_mib"] = round(engine.rss_kib() / 1024, 1)
+    except RuntimeError as exc:
+        out["failed"] = str(exc)[-2000:]
+        say(f"{scale.label}: {engine.name}: FAILED: {str(exc)[:300]}")
+    finally:
+        engine.stop(force=engine.busy)  # busy with requests nobody waits for after the last phase: killed
+        out["peak_rss_mib"] = round(engine.peak_kib / 1024, 1)
+        out["restarts"] = engine.restarts
+        out["pids"] = sorted(set(engine.started_pids))
+    return out
+
+
+def throughput(engine, scale: datasets.ScaleData, queries: list[Named], options: Options) -> dict:
+    point = [engine.point(point_query(form, iri), form == "describe") for iri in scale.lookups for form in POINT_FORMS]
+    analytic = [engine.named(q) for q in queries if q.group in TARGET_GROUPS] or [engine.named(q) for q in queries]
+    out = {}
+    for mix, requests in (("point", point), ("analytic", analytic)):
+        say(f"{scale.label}: {engine.name}: {options.clients} clients, {mix} mix, {options.seconds:g} s")
+        out[mix] = measure.throughput(engine, requests, options.clients, options.seconds, options.limit, options.seed)
+        out[mix]["requests_in_mix"] = len(requests)
+    return out
+
+
+def build_scale(scale: datasets.ScaleData, options: Options, logs: Path, previous: dict) -> dict:
+    """The build of the scale's project, unless a smaller scale showed it cannot fit the budget: it was stopped
+    there, or growing linearly from there it would take more than twice the budget."""
+    if previous["result"]["status"].startswith("not run"):
+        return {"status": f"not run: over budget (as at {previous['label']})"}
+    estimate = previous["result"]["seconds"] * scale.quads / previous["quads"]
+    if estimate > 2 * options.build_budget:
+        return {"status": f"not run: over budget (estimated {estimate:.0f} s from {previous['label']}, growing linearly)"}
+    say(f"{scale.label}: build (validate + reason + publish), budget {options.build_budget:g} s")
+    return measure.build(scale.root, options.build_budget, logs / f"build-{scale.label}.log")
+
+
+def run(options: Options) -> dict:
+    """Every scale, every engine; returns the raw results (report.py writes them)."""
+    work = options.work or Path(tempfile.mkdtemp(prefix="ecograph-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    logs = work / "logs"
+    queries = select_queries(options)
+    started = time.perf_counter()
+    say(f"work folder {work}; seed build first")
+    seed_root = datasets.copy_project(work / "root-seed") if not (work / "root-seed").exists() else work / "root-seed"
+    seed_build = measure.build(seed_root, max(options.build_budget, 120), logs / "build-seed.log")
+    if seed_build["status"] != "ok":
+        raise SystemExit(f"the seed build failed: {seed_build}")
+    seed_nq = seed_root / "dist" / "dataset.nq"
+    limited: dict[str, dict[str, str]] = {name: {} for name in options.engines}
+    scales = []
+    previous_build = {"label": "seed", "quads": sum(1 for _ in seed_nq.open(encoding="utf-8")), "result": seed_build}
+    pids = [seed_build["pid"]]
+    try:
+        for label in options.scales:
+            n = datasets.parse_scale(label)
+            say(f"{label}: preparing the data")
+            t0 = time.perf_counter()
+            scale = (datasets.seed_scale(seed_root, options.lookups, options.seed) if n == 0 else
+                     datasets.synthetic_scale(label, n, seed_nq, work, options.lookups, options.seed))
+            prepare_s = time.perf_counter() - t0
+            build = seed_build if n == 0 else build_scale(scale, options, logs, previous_build)
+            if "pid" in build:
+                pids.append(build["pid"])
+            if build["status"] == "ok" or build["status"].startswith("not run"):
+                previous_build = {"label": label, "quads": scale.quads, "result": build}
+            engines = {}
+            for name in options.engines:
+                engine = make_engine(name, scale, logs, options.limit)
+                engines[name] = run_engine(engine, scale, queries, options, limited[name])
+                pids.extend(engines[name]["pids"])
+                for q, result in engines[name].get("queries", {}).items():
+                    if result["status"] == "limit" and q not in limited[name]:
+                        limited[name][q] = label
+            scales.append({"label": label, "synthetic_triples": n, "quads": scale.quads, "synthetic_stated": scale.stated,
+                           "synthetic_interpreted": scale.interpreted, "prepare_s": round(prepare_s, 2),
+                           "build": {k: v for k, v in build.items() if k != "pid"}, "engines": engines})
+    finally:
+        if options.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return {"queries": [{"name": q.name, "group": q.group} for q in queries], "scales": scales, "pids": sorted(set(pids)),
+            "seconds": round(time.perf_counter() - started, 1),
+            "settings": {"repeats": options.repeats, "warmup": options.warmup, "seconds": options.seconds, "clients": options.clients,
+                         "limit_s": options.limit, "query_budget_s": options.query_budget, "build_budget_s": options.build_budget,
+                         "lookups": options.lookups, "seed": options.seed, "engines": list(options.engines)}}
