@@ -94,7 +94,7 @@ def reason(settings, fmt: str) -> None:
     from ecograph.pipeline.load import load_sources
     from ecograph.pipeline.reason import reason as run_reason
 
-    inferences = run_reason(load_sources(settings))
+    inferences = run_reason(load_sources(settings), settings.reasoner)
     if fmt == "ttl":
         click.echo(serialize.turtle(inferences.stated + inferences.interpreted), nl=False)
     else:

@@ -20,6 +20,7 @@ class Settings:
     store: str = field(default="oxigraph", metadata={"help": "Query store of the CLI and the server: 'oxigraph' (default; on disk while serving) or 'rdflib' (in memory; a slower fallback)."})
     query_timeout_s: float = field(default=10.0, metadata={"help": "Time limit of one SPARQL query, in seconds."})
     max_rows: int = field(default=10_000, metadata={"help": "Results beyond this many rows are cut off, and the output says so."})
+    reasoner: str = field(default="reasonable", metadata={"help": "OWL 2 RL reasoner of the build: 'reasonable' (compiled, default) or 'owlrl' (pure Python, the reference; same result, about 20 times slower)."})
     keep_releases: int = field(default=3, metadata={"help": "How many earlier releases to keep beside dist/."})
     host: str = field(default="127.0.0.1", metadata={"help": "Address the server listens on (loopback only by default)."})
     port: int = field(default=8080, metadata={"help": "Port the server listens on."})

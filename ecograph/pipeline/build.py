@@ -27,6 +27,6 @@ def build(settings: Settings | None = None) -> BuildResult:
     report = validate(sources)
     if not report.conforms:
         raise NotConformingError(f"the data does not conform: {report.summary()}; nothing was published", report)
-    inferences = reason(sources)
+    inferences = reason(sources, settings.reasoner)
     release = publish(sources, inferences, report, settings)
     return BuildResult(report=report, release=release)
