@@ -27,6 +27,7 @@ class Settings:
     threads: int = field(default=8, metadata={"help": "Request threads of the WSGI server (waitress)."})
     workers: int = field(default=2, metadata={"help": "Query worker processes; a query that times out or crashes costs only its worker."})
     max_request_bytes: int = field(default=1_000_000, metadata={"help": "Largest request body accepted (queries, uploads), in bytes."})
+    query_cache_bytes: int = field(default=64_000_000, metadata={"help": "Memory for answers to repeated queries on the served release, in bytes (0: no cache). A release never changes, so an answer is reused until the next build."})
     service_allow: str = field(default="", metadata={"help": "Space-separated SPARQL endpoints that SERVICE may call; empty: none (no outbound connections)."})
 
     @property

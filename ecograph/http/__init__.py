@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from ecograph.cache import AnswerCache
 from ecograph.settings import Settings, load_settings
 
 
@@ -23,6 +24,7 @@ class Engine:
         self._served = None
         self._pool = None
         self._lock = threading.Lock()
+        self.cache = AnswerCache(settings.query_cache_bytes)
 
     @property
     def served(self):

@@ -59,7 +59,7 @@ class Metrics:
             elif reason == "engine_crashed":
                 self.crashes += 1
 
-    def render(self, workers: int, restarts: int) -> str:
+    def render(self, workers: int, restarts: int, cache: dict | None = None) -> str:
         """The Prometheus text exposition format (version 0.0.4)."""
         out: list[str] = []
         with self.lock:
@@ -79,6 +79,10 @@ class Metrics:
             _family(out, "ecograph_query_engine_crashes_total", "counter", "Queries on which the query engine died.", [({}, self.crashes)])
         _family(out, "ecograph_query_workers", "gauge", "Query worker processes (0 until the first query starts them).", [({}, workers)])
         _family(out, "ecograph_worker_restarts_total", "counter", "Query workers replaced after a timeout or a crash.", [({}, restarts)])
+        cache = cache or {}
+        _family(out, "ecograph_query_cache_requests_total", "counter", "Queries looked up in the answer cache, by result.",
+                [({"result": "hit"}, cache.get("hits", 0)), ({"result": "miss"}, cache.get("misses", 0))])
+        _family(out, "ecograph_query_cache_bytes", "gauge", "Bytes of answers held in the answer cache.", [({}, cache.get("bytes", 0))])
         return "\n".join(out) + "\n"
 
 
@@ -168,4 +172,4 @@ def metrics():
     pool = engine._pool  # read, never start: a scrape must not spawn the query workers
     workers = pool.size if pool is not None else 0
     restarts = pool.restarts if pool is not None else 0
-    return Response(_metrics().render(workers, restarts), content_type=CONTENT_TYPE)
+    return Response(_metrics().render(workers, restarts, engine.cache.stats()), content_type=CONTENT_TYPE)

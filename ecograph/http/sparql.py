@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from ecograph import guard, results
+from ecograph import cache, guard, results
 from ecograph.errors import QueryError, UsageError
 from ecograph.http import ui
 from ecograph.http.describe import SD_TYPES, service_description
@@ -153,11 +153,20 @@ def execute(text: str, params: dict, accept: str | None, format_param: str | Non
            "base_iri": url_for("sparql.sparql", _external=True), **_dataset(params, served, analysis)}
     if substitutions:
         job["substitutions"] = substitutions
-    answer = engine.pool.run(job, _timeout(params))
-    body = results.render(answer, media, settings.max_rows)
-    response = Response(body, content_type=f"{media}; charset=utf-8")
+    timeout = _timeout(params)
+    key = cache.key(served.release, job, media)
+    hit = engine.cache.get(key)
+    if hit is None:
+        answer = engine.pool.run(job, timeout)
+        hit = cache.Cached(results.render(answer, media, settings.max_rows), f"{media}; charset=utf-8", answer.truncated)
+        engine.cache.put(key, hit)
+        state = "miss"
+    else:
+        state = "hit"
+    response = Response(hit.body, content_type=hit.content_type)
     response.headers["Vary"] = "Accept"
-    response.headers["X-Ecograph-Truncated"] = f"true; max-rows={settings.max_rows}" if answer.truncated else "false"
+    response.headers["X-Ecograph-Truncated"] = f"true; max-rows={settings.max_rows}" if hit.truncated else "false"
+    response.headers["X-Ecograph-Cache"] = state
     return response
 
 

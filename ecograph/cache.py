@@ -1,0 +1,64 @@
+"""A bounded cache of query answers. A release is immutable, so an answer stays right until the next build:
+the key always holds the dataset version (the release id), with everything else that shapes the answer
+(query text, dataset and layer, bound parameters, base IRI, result format). Least recently used answers go
+first once the cache passes its byte budget; answers larger than a tenth of it are never kept."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cached:
+    body: bytes
+    content_type: str
+    truncated: bool
+
+
+def key(release: str, job: dict, media: str) -> str:
+    """The cache key of a query job: a digest of the release id, the job (minus its time limit) and the format."""
+    parts = {k: v for k, v in job.items() if k != "timeout"}
+    text = json.dumps([release, media, parts], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class AnswerCache:
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[str, Cached] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, k: str) -> Cached | None:
+        with self._lock:
+            item = self._items.get(k)
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(k)
+            self.hits += 1
+            return item
+
+    def put(self, k: str, item: Cached) -> None:
+        size = len(item.body)
+        if self.max_bytes <= 0 or size > self.max_bytes // 10:
+            return
+        with self._lock:
+            old = self._items.pop(k, None)
+            if old is not None:
+                self._bytes -= len(old.body)
+            self._items[k] = item
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+    def stats(self) -> dict:
+        with self._lock:
+            return {"entries": len(self._items), "bytes": self._bytes, "hits": self.hits, "misses": self.misses}

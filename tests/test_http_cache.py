@@ -1,0 +1,81 @@
+"""The answer cache: a release never changes, so a repeated query is answered from memory until the next
+build. The key holds the release id and everything that shapes the answer; errors are never kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecograph import cache
+from ecograph.http import create_app
+from tests.conftest import settings_for
+
+
+def test_a_repeated_named_query_is_answered_from_the_cache(client):
+    first = client.get("/queries/coverage-stakeholder-phase?format=json")
+    second = client.get("/queries/coverage-stakeholder-phase?format=json")
+    assert first.status_code == second.status_code == 200
+    assert first.headers["X-Ecograph-Cache"] == "miss" and second.headers["X-Ecograph-Cache"] == "hit"
+    assert first.data == second.data and first.content_type == second.content_type
+    assert second.headers["X-Ecograph-Truncated"] == first.headers["X-Ecograph-Truncated"]
+
+
+@pytest.mark.parametrize("variant", ["?format=csv", "?format=json&layer=stated", "?format=json&timeout=5"])
+def test_what_shapes_the_answer_is_in_the_key(client, variant):
+    client.get("/queries/gaps-stakeholder-phase?format=json")
+    r = client.get("/queries/gaps-stakeholder-phase" + variant)
+    assert r.status_code == 200
+    # a time limit does not change a finished answer; format and layer do
+    assert r.headers["X-Ecograph-Cache"] == ("hit" if "timeout" in variant else "miss")
+
+
+def test_parameters_are_in_the_key(client):
+    a = client.get("/queries/support-finder?stakeholder=stakeholder:startup&format=csv")
+    b = client.get("/queries/support-finder?stakeholder=stakeholder:academia&format=csv")
+    assert a.status_code == b.status_code == 200
+    assert b.headers["X-Ecograph-Cache"] == "miss" and a.data != b.data
+
+
+def test_errors_are_never_cached(client):
+    for _ in range(2):
+        r = client.get("/sparql", query_string={"query": "SELEC nonsense"})
+        assert r.status_code == 400 and "X-Ecograph-Cache" not in r.headers
+
+
+def test_hits_and_bytes_are_in_the_metrics(client):
+    client.get("/sparql", query_string={"query": "ASK { ?s ?p 42 }"})
+    client.get("/sparql", query_string={"query": "ASK { ?s ?p 42 }"})
+    text = client.get("/metrics").get_data(as_text=True)
+    hits = next(line for line in text.splitlines() if line.startswith('ecograph_query_cache_requests_total{result="hit"}'))
+    assert int(float(hits.split()[-1])) >= 1
+    assert "ecograph_query_cache_bytes " in text
+
+
+def test_the_release_is_in_the_key():
+    job = {"query": "ASK {}", "max_rows": 10}
+    assert cache.key("release-a", job, "application/json") != cache.key("release-b", job, "application/json")
+    assert cache.key("release-a", job, "application/json") != cache.key("release-a", job, "text/csv")
+    assert cache.key("release-a", job, "text/csv") == cache.key("release-a", dict(job), "text/csv")
+
+
+def test_least_recently_used_answers_go_first():
+    c = cache.AnswerCache(max_bytes=100)
+    for name in "abc":
+        c.put(name, cache.Cached(b"x" * 10, "text/plain", False))
+    c.get("a")
+    for name in "defghijk":
+        c.put(name, cache.Cached(b"x" * 10, "text/plain", False))
+    assert c.get("a") is not None and c.get("b") is None
+    assert c.stats()["bytes"] <= 100
+    c.put("big", cache.Cached(b"x" * 11, "text/plain", False))  # over a tenth of the budget: not kept
+    assert c.get("big") is None
+
+
+def test_a_cache_of_zero_bytes_is_off(built_root):
+    app = create_app(settings_for(built_root, query_cache_bytes=0))
+    try:
+        client = app.test_client()
+        for _ in range(2):
+            r = client.get("/queries/programs?format=csv")
+            assert r.status_code == 200 and r.headers["X-Ecograph-Cache"] == "miss"
+    finally:
+        app.extensions["ecograph"].close()
