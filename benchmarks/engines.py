@@ -4,6 +4,8 @@
   pyoxigraph store made from the file), queried over loopback HTTP: named queries at /queries/NAME;
 - `pyoxigraph`: an in-memory `pyoxigraph.Store` in a child process, running the same text with the same
   substitutions, prefixes and union default graph as ecograph's workers;
+- `pyoxigraph-disk`: the same on an on-disk store made and opened read-only as ecograph's serving store is: it
+  tells what ecograph adds apart from the storage it chose;
 - `rdflib-endpoint`: `python -m rdflib_endpoint serve FILE` (uvicorn; an rdflib Dataset with a union default
   graph), queried over loopback HTTP with the parameters written into the text;
 - `rdflib`: an in-memory rdflib Dataset (union default graph) in a child process, the same text as rdflib-endpoint.
@@ -18,6 +20,7 @@ import http.client
 import json
 import multiprocessing as mp
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -307,12 +310,24 @@ class RdflibEndpointServer(Server):
 
 # ------------------------------------------------------------------ in-process engines, each in a child process
 
-def _load_pyoxigraph(path: str):
+def _load_pyoxigraph(path: str, scratch: str):
     import pyoxigraph as ox
 
     store = ox.Store()
     store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
     return store
+
+
+def _load_pyoxigraph_disk(path: str, scratch: str):
+    """As ecograph's serving store is made (serving.py): an on-disk store, bulk-loaded, optimised, opened read-only."""
+    import pyoxigraph as ox
+
+    store = ox.Store(scratch)
+    store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    store.optimize()
+    del store
+    return ox.Store.read_only(scratch)
 
 
 def _query_pyoxigraph(store, job: dict) -> int:
@@ -336,7 +351,7 @@ def _ox_term(term: tuple):
     return ox.Literal(value, datatype=ox.NamedNode(datatype or "http://www.w3.org/2001/XMLSchema#string"))
 
 
-def _load_rdflib(path: str):
+def _load_rdflib(path: str, scratch: str):
     import warnings
 
     from rdflib import Dataset
@@ -363,14 +378,15 @@ def _read(rows) -> int:
     return n
 
 
-CHILD_ENGINES = {"pyoxigraph": (_load_pyoxigraph, _query_pyoxigraph), "rdflib": (_load_rdflib, _query_rdflib)}
+CHILD_ENGINES = {"pyoxigraph": (_load_pyoxigraph, _query_pyoxigraph), "pyoxigraph-disk": (_load_pyoxigraph_disk, _query_pyoxigraph),
+                 "rdflib": (_load_rdflib, _query_rdflib)}
 
 
-def _child_main(kind: str, path: str, conn) -> None:
+def _child_main(kind: str, path: str, scratch: str, conn) -> None:
     """The child: load the file (timed), then answer jobs, each timed around the query and reading its rows."""
     load, query = CHILD_ENGINES[kind]
     started = time.perf_counter()
-    engine = load(path)
+    engine = load(path, scratch)
     conn.send(("loaded", time.perf_counter() - started))
     while True:
         try:
@@ -391,8 +407,8 @@ class InProcess:
 
     http = False
 
-    def __init__(self, kind: str, data: Path, limit: float):
-        self.name, self.kind, self.data, self.limit = kind, kind, data, limit
+    def __init__(self, kind: str, data: Path, limit: float, scratch: Path):
+        self.name, self.kind, self.data, self.limit, self.scratch = kind, kind, data, limit, scratch
         self.ctx = mp.get_context("spawn")
         self.process = None
         self.conn = None
@@ -404,7 +420,8 @@ class InProcess:
 
     def start(self, timeout: float = 7200) -> float:
         self.conn, child = self.ctx.Pipe()
-        self.process = self.ctx.Process(target=_child_main, args=(self.kind, str(self.data), child), daemon=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)  # an on-disk store is made afresh at every start
+        self.process = self.ctx.Process(target=_child_main, args=(self.kind, str(self.data), str(self.scratch), child), daemon=True)
         self.process.start()
         child.close()
         self.started_pids.append(self.process.pid)
@@ -453,3 +470,4 @@ class InProcess:
         self.process.join(10)
         self.conn.close()
         self.process = None
+        shutil.rmtree(self.scratch, ignore_errors=True)
