@@ -208,6 +208,5 @@ def test_refuses_to_write_over_the_project_or_too_few_triples(project, tmp_path)
         synthesize(project, tmp_path / "small", 100)
 
 
-@pytest.mark.xfail(strict=True, reason="pipeline/load.py discovers data/*.ttl only, so `ecograph build` ignores synthetic.nt")
 def test_default_discovery_reads_the_synthetic_files(synth2k):
     assert set(synth2k.files) <= set(load_sources(settings_for(synth2k.out)).files)

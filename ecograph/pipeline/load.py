@@ -91,8 +91,9 @@ def parse_bytes(raw: bytes, fmt: str, graph: Graph | None = None, display: str =
 
 
 def _files(directory: Path, recursive: bool = False) -> list[Path]:
-    pattern = "**/*.ttl" if recursive else "*.ttl"
-    return sorted(p for p in directory.glob(pattern) if p.is_file())
+    """The RDF files of a folder: Turtle and N-Triples (synthetic data comes as N-Triples)."""
+    found = [p for suffix in (".ttl", ".nt") for p in directory.glob(("**/*" if recursive else "*") + suffix)]
+    return sorted(p for p in found if p.is_file())
 
 
 def relative(path: Path, settings: Settings) -> str:
