@@ -1,7 +1,9 @@
 """The four engines, each serving the same N-Quads file:
 
 - `ecograph`: a real `ecograph serve --data FILE` subprocess (waitress, query workers over an on-disk
-  pyoxigraph store made from the file), queried over loopback HTTP: named queries at /queries/NAME;
+  pyoxigraph store made from the file), queried over loopback HTTP: named queries at /queries/NAME; as shipped,
+  with its answer cache, so a repeated query is answered from memory;
+- `ecograph-uncached`: the same with the answer cache off (ECOGRAPH_QUERY_CACHE_BYTES=0): every run is engine work;
 - `pyoxigraph`: an in-memory `pyoxigraph.Store` in a child process, running the same text with the same
   substitutions, prefixes and union default graph as ecograph's workers;
 - `pyoxigraph-disk`: the same on an on-disk store made and opened read-only as ecograph's serving store is: it
@@ -45,6 +47,7 @@ class Outcome:
     rows: int | None = None
     message: str = ""
     stuck: bool = False  # the engine may still be working on it: it must be started again before the next query
+    cache: str | None = None  # ecograph's X-Ecograph-Cache answer (hit or miss)
 
 
 def free_port() -> int:
@@ -97,7 +100,7 @@ class Client:
         self.port = port
         self.conn: http.client.HTTPConnection | None = None
 
-    def request(self, method: str, path: str, body: bytes | None, headers: dict, timeout: float) -> tuple[int, bytes]:
+    def request(self, method: str, path: str, body: bytes | None, headers: dict, timeout: float) -> tuple[int, bytes, dict]:
         if self.conn is None:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         self.conn.timeout = timeout
@@ -109,7 +112,7 @@ class Client:
             data = response.read()
             if response.will_close:
                 self.close()
-            return response.status, data
+            return response.status, data, {k.lower(): v for k, v in response.getheaders()}
         except BaseException:
             self.close()
             raise
@@ -141,7 +144,7 @@ def timed(client: Client, req: Request, limit: float) -> Outcome:
     """Send one request; the time is the full answer read off the socket (JSON parsing is not counted)."""
     started = time.perf_counter()
     try:
-        status, data = client.request(req.method, req.path, req.body, req.headers, limit + SLACK_S)
+        status, data, headers = client.request(req.method, req.path, req.body, req.headers, limit + SLACK_S)
     except (TimeoutError, socket.timeout):
         return Outcome("limit", time.perf_counter() - started, message="no answer within the time limit", stuck=True)
     except (OSError, http.client.HTTPException) as exc:
@@ -151,12 +154,13 @@ def timed(client: Client, req: Request, limit: float) -> Outcome:
         return Outcome("limit", took, message=f"HTTP {status}")
     if status != 200:
         return Outcome("error", took, message=f"HTTP {status}: {data[:300].decode(errors='replace')}")
+    cache = headers.get("x-ecograph-cache")
     if req.headers.get("Accept") == JSON_RESULTS:
         try:
-            return Outcome("ok", took, count_rows(data))
+            return Outcome("ok", took, count_rows(data), cache=cache)
         except (ValueError, KeyError) as exc:
             return Outcome("error", took, message=f"unreadable result: {exc}")
-    return Outcome("ok", took, None)
+    return Outcome("ok", took, None, cache=cache)
 
 
 class Server:
@@ -165,8 +169,9 @@ class Server:
     name = "server"
     http = True
 
-    def __init__(self, data: Path, root: Path, logs: Path, limit: float):
+    def __init__(self, data: Path, root: Path, logs: Path, limit: float, name: str | None = None):
         self.data, self.root, self.logs, self.limit = data, root, logs, limit
+        self.name = name or self.name
         self.proc: subprocess.Popen | None = None
         self.port = 0
         self.started_pids: list[int] = []
@@ -198,7 +203,7 @@ class Server:
         while True:
             try:
                 req = self.ready_request()
-                status, _ = client.request(req.method, req.path, req.body, req.headers, 10)
+                status, _, _ = client.request(req.method, req.path, req.body, req.headers, 10)
                 if status == 200:
                     break
             except (OSError, http.client.HTTPException):
@@ -273,8 +278,11 @@ class EcographServer(Server):
                 "--host", "127.0.0.1", "--port", str(self.port)]
 
     def env(self) -> dict:
-        return {**os.environ, "ECOGRAPH_ROOT": str(self.root), "ECOGRAPH_QUERY_TIMEOUT_S": f"{self.limit:g}",
-                "ECOGRAPH_MAX_ROWS": "100000000"}
+        env = {**os.environ, "ECOGRAPH_ROOT": str(self.root), "ECOGRAPH_QUERY_TIMEOUT_S": f"{self.limit:g}",
+               "ECOGRAPH_MAX_ROWS": "100000000"}
+        if self.name == "ecograph-uncached":
+            env["ECOGRAPH_QUERY_CACHE_BYTES"] = "0"
+        return env
 
     def ready_request(self) -> Request:
         return Request("GET", "/healthz", None, {"Accept": "application/json"})

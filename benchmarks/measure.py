@@ -79,6 +79,7 @@ def _measure(engine, q: Named, client, limit: float, warmup: int, repeats: int, 
             return _stopped(outcome, limit, first)
     times: list[float] = []
     rows = {first.rows}
+    caches = [first.cache] if first.cache else []
     status, note = "ok", ""
     while len(times) < max(repeats, 1) and (not times or sum(times) < budget_s):
         outcome = _once(engine, q, client)
@@ -91,10 +92,15 @@ def _measure(engine, q: Named, client, limit: float, warmup: int, repeats: int, 
             break
         times.append(outcome.seconds)
         rows.add(outcome.rows)
+        if outcome.cache:
+            caches.append(outcome.cache)
     if len(rows) > 1:
         note = f"row counts differ between runs: {sorted(rows)}"
-    return {"status": status, "note": note, "first_ms": ms(first.seconds if warmup else None), "p50_ms": ms(percentile(times, 0.5)),
-            "p95_ms": ms(percentile(times, 0.95)), "runs": len(times), "rows": first.rows, "runs_ms": [ms(t) for t in times]}
+    out = {"status": status, "note": note, "first_ms": ms(first.seconds if warmup else None), "p50_ms": ms(percentile(times, 0.5)),
+           "p95_ms": ms(percentile(times, 0.95)), "runs": len(times), "rows": first.rows, "runs_ms": [ms(t) for t in times]}
+    if caches:
+        out["cache"] = caches  # the warm-up's, then each measured run's
+    return out
 
 
 def _stopped(outcome: Outcome, limit: float, first: Outcome) -> dict:

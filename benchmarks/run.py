@@ -18,7 +18,7 @@ from benchmarks import measure
 from benchmarks.engines import EcographServer, InProcess, RdflibEndpointServer
 from benchmarks.workload import GROUPS, POINT_FORMS, TARGET_GROUPS, Named, named_queries, point_query
 
-ENGINES = ("ecograph", "pyoxigraph", "pyoxigraph-disk", "rdflib-endpoint", "rdflib")
+ENGINES = ("ecograph", "ecograph-uncached", "pyoxigraph", "pyoxigraph-disk", "rdflib-endpoint", "rdflib")
 
 
 @dataclass
@@ -54,9 +54,9 @@ def select_queries(options: Options) -> list[Named]:
 
 
 def make_engine(name: str, scale: datasets.ScaleData, logs: Path, limit: float):
-    if name == "ecograph":
+    if name.startswith("ecograph"):
         shutil.rmtree(scale.root / ".dist" / "stores", ignore_errors=True)  # the store is made from the file, every time
-        return EcographServer(scale.nquads, scale.root, logs, limit)
+        return EcographServer(scale.nquads, scale.root, logs, limit, name)
     if name == "rdflib-endpoint":
         return RdflibEndpointServer(scale.nquads, scale.root, logs, limit)
     return InProcess(name, scale.nquads, limit, logs.parent / f"scratch-{name}")
