@@ -390,12 +390,23 @@ CHILD_ENGINES = {"pyoxigraph": (_load_pyoxigraph, _query_pyoxigraph), "pyoxigrap
                  "rdflib": (_load_rdflib, _query_rdflib)}
 
 
+class _Limit(BaseException):
+    """Raised in the child by its alarm at the time limit."""
+
+
+def _alarm(signum, frame):
+    raise _Limit()
+
+
 def _child_main(kind: str, path: str, scratch: str, conn) -> None:
-    """The child: load the file (timed), then answer jobs, each timed around the query and reading its rows."""
+    """The child: load the file (timed), then answer jobs, each timed around the query and reading its rows.
+    An alarm at the limit stops a query while Python code runs (all of rdflib's work, and pyoxigraph's between
+    rows), so the engine goes on without loading the data again; the parent kills the child otherwise."""
     load, query = CHILD_ENGINES[kind]
     started = time.perf_counter()
     engine = load(path, scratch)
     conn.send(("loaded", time.perf_counter() - started))
+    signal.signal(signal.SIGALRM, _alarm)
     while True:
         try:
             job = conn.recv()
@@ -403,10 +414,17 @@ def _child_main(kind: str, path: str, scratch: str, conn) -> None:
             return
         started = time.perf_counter()
         try:
+            signal.setitimer(signal.ITIMER_REAL, job["limit"])
             rows = query(engine, job)
+        except _Limit:
+            conn.send(("limit", time.perf_counter() - started, None))
+            continue
         except Exception as exc:  # an engine reports a query it cannot answer in many ways: this is the result
+            signal.setitimer(signal.ITIMER_REAL, 0)
             conn.send(("error", time.perf_counter() - started, f"{type(exc).__name__}: {exc}"[:500]))
             continue
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         conn.send(("ok", time.perf_counter() - started, rows))
 
 
@@ -449,7 +467,8 @@ class InProcess:
         return self.peak_kib
 
     def run(self, q: Named, client=None) -> Outcome:
-        self.conn.send({"text": q.text, "prefixes": prefixes(), "substitutions": q.substitutions, "inlined": q.inlined})
+        self.conn.send({"text": q.text, "prefixes": prefixes(), "substitutions": q.substitutions, "inlined": q.inlined,
+                        "limit": self.limit})
         if not self.conn.poll(self.limit + SLACK_S):
             return Outcome("limit", self.limit, message="stopped at the time limit", stuck=True)
         try:
@@ -458,6 +477,8 @@ class InProcess:
             return Outcome("error", 0.0, message="the engine's process died", stuck=True)
         if status == "error":
             return Outcome("error", took, message=payload)
+        if status == "limit":
+            return Outcome("limit", took, message="stopped at the time limit (by the engine's process)")
         if took >= self.limit:
             return Outcome("limit", took, message="answered after the time limit")
         return Outcome("ok", took, payload)

@@ -56,12 +56,12 @@ def latencies(engine, queries: list[Named], limit: float, warmup: int, repeats: 
               skip: dict[str, str]) -> dict[str, dict]:
     """Each query: `warmup` runs not counted, then up to `repeats` runs (fewer once `budget_s` of measured time is
     spent, at least one). A run stopped at the limit counts as the limit, and the query is marked `limit`; a query
-    in `skip` (stopped at the limit at a smaller scale) is not run and counts as the limit."""
+    in `skip` (query → why) is not run and counts as the limit."""
     client = Client(engine.port) if engine.http else None
     results = {}
     for q in queries:
         if q.name in skip:
-            results[q.name] = {"status": "limit", "note": f"not run: stopped at the limit at {skip[q.name]}",
+            results[q.name] = {"status": "limit", "note": f"not run: {skip[q.name]}",
                                "first_ms": None, "p50_ms": ms(limit), "p95_ms": ms(limit), "runs": 0, "rows": None}
             continue
         results[q.name] = _measure(engine, q, client, limit, warmup, repeats, budget_s)

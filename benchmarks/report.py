@@ -184,7 +184,9 @@ def _cell(q: dict | None, limit_ms: float) -> str:
     if q is None:
         return "–"
     if q["status"] == "limit":
-        return f"≥ {limit_ms / 1000:g} s (limit)" + ("*" if q.get("runs") == 0 and q.get("note", "").startswith("not run") else "")
+        note = q.get("note", "")
+        mark = "†" if "rdflib in memory" in note else "*" if note.startswith("not run") else ""
+        return f"≥ {limit_ms / 1000:g} s (limit){mark}"
     if q["status"] == "error":
         return "error"
     return f"{_fmt(q['p50_ms'], 2)} / {_fmt(q['p95_ms'], 2)}"
@@ -201,7 +203,8 @@ def markdown(results: dict) -> str:
              + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v) + f". Commit {m['commit']}.", "",
              f"Each query: {st['warmup']} warm-up run, then up to {st['repeats']} runs (fewer once {st['query_budget_s']:g} s are spent), "
              f"p50 / p95 in ms; time limit {st['limit_s']:g} s per run (a run stopped at the limit counts as the limit; "
-             f"* = not run because it reached the limit at a smaller scale). ecograph is `ecograph serve --data` over loopback HTTP "
+             "* = not run because it reached the limit at a smaller scale; † = rdflib-endpoint not sent a query that rdflib in "
+             "memory, the same engine without HTTP, could not answer within the limit at that scale). ecograph is `ecograph serve --data` over loopback HTTP "
              "(GET /queries/NAME, JSON), as shipped (its answer cache answers a repeated query from memory: the p50 of repeated "
              "runs is a cached answer) and with the cache off (ecograph-uncached: every run is engine work; the ratios use it). "
              "pyoxigraph and rdflib are in-process (in a child process, query + reading every row); pyoxigraph-disk is pyoxigraph on "
