@@ -31,13 +31,20 @@ class _Group(click.Group):
             _fail(error)
 
 
+def _store(ctx, param, value: str | None) -> str | None:
+    if value is None or value in ("oxigraph", "rdflib") or value.startswith(("http://", "https://")):
+        return value
+    raise click.BadParameter("use oxigraph, rdflib or the URL of a SPARQL endpoint (serve only)")
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ecograph")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), envvar="ECOGRAPH_ROOT",
               help="Project root holding ontology/, shapes/, data/ and queries/ (default: this checkout).")
 @click.option("--dist", type=click.Path(path_type=Path), help="Where builds are published (default: ROOT/dist).")
-@click.option("--store", type=click.Choice(["oxigraph", "rdflib"]),
-              help="Query engine for query and serve: oxigraph (default; on disk when serving) or rdflib in memory (a slower fallback).")
+@click.option("--store", callback=_store, metavar="oxigraph|rdflib|URL",
+              help="Query engine for query and serve: oxigraph (default; on disk when serving), rdflib in memory (a slower "
+                   "fallback), or for serve the URL of a SPARQL endpoint holding the build (see `load`).")
 @click.pass_context
 def main(ctx: click.Context, root: Path | None, dist: Path | None, store: str | None) -> None:
     """ecograph: build, validate and query the knowledge graph of Japan's drug-discovery ecosystem."""
@@ -215,6 +222,21 @@ def synth(settings, triples: int, seed: int, out: Path, force: bool) -> None:
     with click.progressbar(length=triples, label="synthesising", file=sys.stderr) as bar:
         result = synthesize(settings.root, out, triples, seed, bar.update)
     click.echo(f"wrote {result.stated} stated and {result.interpreted} interpreted synthetic triples into {out}/data", err=True)
+
+
+@main.command()
+@click.option("--into", required=True, metavar="isql://HOST:PORT",
+              help="The store to load: Virtuoso's isql address (its bulk loader reads dist/ from disk, so it must run on this machine).")
+@click.pass_obj
+def load(settings, into: str) -> None:
+    """Bulk-load the current build (dist/dataset.nq, named graphs kept) into a SPARQL store, replacing the build's
+    graphs there, and check the triples per graph. Then: ecograph --store ENDPOINT serve."""
+    from ecograph.virtuoso import bulk_load
+
+    loaded = bulk_load(into, settings.dist)
+    for graph, count in sorted(loaded.items()):
+        click.echo(f"  {graph.rsplit('/', 1)[-1]:<22} {count:>8} triples", err=True)
+    click.echo(f"loaded {sum(loaded.values())} triples into {into}", err=True)
 
 
 @main.command()

@@ -78,11 +78,32 @@ def _make_store(target: Path, files: list[Path]) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def is_remote(store: str) -> bool:
+    return store.startswith(("http://", "https://"))
+
+
+def _serve_remote(settings: Settings, dist: Path | None, files: list[Path], release: str) -> Served:
+    """A remote SPARQL store serving a build that `ecograph load --into` put there: its graphs must hold
+    exactly the triples of this build (counted per graph), or the server refuses to start."""
+    import json
+
+    from ecograph.remote import check_counts
+
+    if dist is None:
+        raise UsageError("a remote store serves a build: --data cannot be used with --store URL",
+                         "Build, load it with `ecograph load --into …`, then `ecograph serve --store URL`.")
+    counts = json.loads((dist / "build.json").read_text(encoding="utf-8"))["graphs"]
+    check_counts(settings.store, counts)
+    return Served(store=None, graphs=sorted(counts), release=release, dist=dist, files=files)
+
+
 def _serve(settings: Settings, files: list[Path], release: str, dist: Path | None) -> Served:
+    if is_remote(settings.store):
+        return _serve_remote(settings, dist, files, release)
     if settings.store == "rdflib":
         return Served(store=None, graphs=_graph_names_in(files), release=release, dist=dist, files=files)
     if settings.store != "oxigraph":
-        raise UsageError(f"unknown store '{settings.store}'", "Use 'oxigraph' or 'rdflib'.")
+        raise UsageError(f"unknown store '{settings.store}'", "Use 'oxigraph', 'rdflib' or the URL of a SPARQL endpoint.")
     target = settings.root / ".dist" / "stores" / release
     if not target.exists():
         _make_store(target, files)

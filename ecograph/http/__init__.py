@@ -42,9 +42,14 @@ class Engine:
             served = self.served
             with self._lock:
                 if self._pool is None:
+                    from ecograph.serving import is_remote
                     from ecograph.workers import QueryPool
 
-                    if self.settings.store == "rdflib":  # the fallback: each worker loads the files into memory
+                    if is_remote(self.settings.store):  # a SPARQL endpoint behind this front (ecograph/remote.py)
+                        from ecograph.remote import RemotePool
+
+                        self._pool = RemotePool(self.settings.store, served.graphs, self.settings.workers)
+                    elif self.settings.store == "rdflib":  # the fallback: each worker loads the files into memory
                         self._pool = QueryPool(served.files, self.settings.workers, engine="rdflib")
                     else:
                         self._pool = QueryPool(served.store, self.settings.workers)

@@ -30,7 +30,7 @@ def graph_store():
     media = results.negotiate(request.headers.get("Accept"), GRAPH_TYPES)
     if media is None:
         raise NotAcceptable("none of the requested types is an RDF syntax this server writes")
-    job = {"max_rows": engine.settings.max_rows}
+    job = {"max_rows": engine.settings.max_rows, "form": "CONSTRUCT"}
     if default:
         # the store's default graph (empty in a build: every triple lives in a named graph)
         job.update(query="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[])

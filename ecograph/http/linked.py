@@ -146,6 +146,7 @@ def _run(template: str, iri: str | None = None, union: bool = True):
     """Run a query template in the worker pool (never here); union=False: named graphs and the default apart."""
     engine = _engine()
     job = {"query": template if iri is None else template.replace("$IRI", _iri_ref(iri)),
+           "form": "CONSTRUCT" if template.lstrip().startswith("CONSTRUCT") else "SELECT",
            "max_rows": engine.settings.max_rows, "prefixes": {p: str(ns) for p, ns in PREFIXES.items()}}
     if not union:
         job["default_graphs"] = []

@@ -149,7 +149,7 @@ def execute(text: str, params: dict, accept: str | None, format_param: str | Non
         if media is None:
             raise NotAcceptable(f"none of the requested types ({accept}) is available for a {form} query")
     # The base IRI of relative IRIs is the endpoint (the protocol lets the service choose it; it "MAY be the service endpoint").
-    job = {"query": text, "max_rows": settings.max_rows, "prefixes": {p: str(ns) for p, ns in PREFIXES.items()},
+    job = {"query": text, "form": form, "max_rows": settings.max_rows, "prefixes": {p: str(ns) for p, ns in PREFIXES.items()},
            "base_iri": url_for("sparql.sparql", _external=True), **_dataset(params, served, analysis)}
     if substitutions:
         job["substitutions"] = substitutions
