@@ -28,6 +28,16 @@ EMPTY_GRAPH = "urn:x-ecograph:empty"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
+# The most of one answer read from the store: the row cap is applied after reading, so this bounds the memory.
+MAX_ANSWER_BYTES = 256_000_000
+
+
+class AnswerTooLarge(EcographError):
+    status = 503
+    exit_code = 2
+    hint = "Ask for fewer rows (LIMIT) or fewer columns."
+
+
 class StoreUnavailable(EcographError):
     status = 503
     exit_code = 2
@@ -219,7 +229,9 @@ class RemotePool:
             with urllib.request.urlopen(request, timeout=timeout_s) as response:
                 if response.headers.get("X-SQL-State") == "S1TAT":  # Virtuoso's partial ("anytime") answer
                     raise QueryTimeout(f"the store stopped the query at its time limit (limit here: {timeout_s:g} s)")
-                body = response.read()
+                body = response.read(MAX_ANSWER_BYTES + 1)
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise AnswerTooLarge(f"the store's answer is larger than {MAX_ANSWER_BYTES // 1_000_000} MB")
                 content_type = response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
             message = exc.read().decode("utf-8", "replace").strip().splitlines()
