@@ -56,15 +56,50 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def vm_hwm_kib(pid: int) -> int:
-    """The peak resident memory (VmHWM) of one process, in KiB (0 once it is gone)."""
+def vm_kib(pid: int, field: str = "VmHWM") -> int:
+    """A memory figure of one process from /proc (VmHWM: its peak resident memory; VmRSS: now), in KiB; 0 once
+    it is gone."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def role(pid: int) -> str:
+    """What a process of an engine is, from its command line (no paths kept)."""
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "gone"
+    if "resource_tracker" in cmd:
+        return "multiprocessing resource tracker"
+    if "spawn_main" in cmd:
+        return "query worker"
+    return "main"
+
+
+class Memory:
+    """The memory of an engine's processes: peak (VmHWM, the largest seen, across restarts), now (VmRSS)."""
+
+    peak_kib = 0
+
+    def pids(self) -> list[int]:
+        raise NotImplementedError
+
+    def rss_kib(self) -> int:
+        """The summed VmHWM of its processes (for ecograph: the server and its workers), the largest seen so far."""
+        self.peak_kib = max(self.peak_kib, sum(vm_kib(p) for p in self.pids()))
+        return self.peak_kib
+
+    def rss_now_kib(self) -> int:
+        return sum(vm_kib(p, "VmRSS") for p in self.pids())
+
+    def processes(self) -> list[dict]:
+        return [{"role": role(p), "peak_mib": round(vm_kib(p) / 1024, 1), "rss_mib": round(vm_kib(p, "VmRSS") / 1024, 1)}
+                for p in self.pids()]
 
 
 def descendants(pid: int) -> list[int]:
@@ -163,7 +198,7 @@ def timed(client: Client, req: Request, limit: float) -> Outcome:
     return Outcome("ok", took, None, cache=cache)
 
 
-class Server:
+class Server(Memory):
     """A server subprocess on a free loopback port, started and stopped by its process id."""
 
     name = "server"
@@ -221,11 +256,6 @@ class Server:
 
     def pids(self) -> list[int]:
         return [self.proc.pid, *descendants(self.proc.pid)] if self.proc and self.proc.poll() is None else []
-
-    def rss_kib(self) -> int:
-        """The peak RSS of the server and its worker processes (sum of VmHWM), the largest seen so far."""
-        self.peak_kib = max(self.peak_kib, sum(vm_hwm_kib(p) for p in self.pids()))
-        return self.peak_kib
 
     def stop(self, force: bool = False) -> None:
         """SIGTERM by process id (SIGKILL when forced: it is busy with a query nobody waits for), then SIGKILL
@@ -428,7 +458,7 @@ def _child_main(kind: str, path: str, scratch: str, conn) -> None:
         conn.send(("ok", time.perf_counter() - started, rows))
 
 
-class InProcess:
+class InProcess(Memory):
     """An in-memory engine in a child process: the query is timed inside the child, so only the engine counts."""
 
     http = False
@@ -461,10 +491,6 @@ class InProcess:
 
     def pids(self) -> list[int]:
         return [self.process.pid] if self.process is not None and self.process.is_alive() else []
-
-    def rss_kib(self) -> int:
-        self.peak_kib = max(self.peak_kib, sum(vm_hwm_kib(p) for p in self.pids()))
-        return self.peak_kib
 
     def run(self, q: Named, client=None) -> Outcome:
         self.conn.send({"text": q.text, "prefixes": prefixes(), "substitutions": q.substitutions, "inlined": q.inlined,

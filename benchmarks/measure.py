@@ -187,6 +187,30 @@ def build(root: Path, budget_s: float, log: Path) -> dict:
     return {**result, "status": "ok", "graphs": {g.rsplit("/", 1)[-1]: n for g, n in info.get("graphs", {}).items()}}
 
 
+class MemorySampler:
+    """The summed VmRSS of an engine's processes, sampled in a thread every `interval` seconds: the peak while
+    it serves (VmHWM would also hold what loading the data took)."""
+
+    def __init__(self, engine, interval: float = 0.25):
+        self.engine, self.interval = engine, interval
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kib = max(self.peak_kib, self.engine.rss_now_kib())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "MemorySampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+
 def geomean(values: list[float]) -> float | None:
     """The geometric mean of positive values (None when there are none)."""
     values = [v for v in values if v and v > 0]

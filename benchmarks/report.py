@@ -110,10 +110,14 @@ def compare(results: dict) -> None:
 
 def _speedups(eco: dict, peer: dict, names: list[str], target: list[str]) -> dict:
     """How many times faster ecograph is than a peer (p50; a run stopped at the limit counts as the limit, on
-    either side: when both are stopped the ratio is 1)."""
+    either side: when both are stopped the ratio is 1). A query the two answer with different row counts is not
+    compared (the peer answered another question)."""
     per_query = {}
     for name in names:
         mine, theirs = _p50(eco, name), _p50(peer, name)
+        a, b = eco["queries"].get(name, {}), peer.get("queries", {}).get(name, {})
+        if a.get("status") == b.get("status") == "ok" and a.get("rows") != b.get("rows"):
+            continue
         if mine and theirs and "queries" in peer:
             per_query[name] = {"x": round(theirs / mine, 2), "peer_limited": peer["queries"][name]["status"] == "limit",
                                "ecograph_limited": eco["queries"][name]["status"] == "limit"}
@@ -197,8 +201,10 @@ def markdown(results: dict) -> str:
     then issue 5's targets against the largest scale measured."""
     m, st = results["machine"], results["settings"]
     limit_ms = st["limit_s"] * 1000
+    load = results.get("load_average", {})
     lines = ["# ecograph benchmark", "",
-             f"Run with `{results.get('command', 'scripts/bench')}` in {results['seconds']:,.0f} s. "
+             f"Run with `{results.get('command', 'scripts/bench')}` in {results['seconds']:,.0f} s "
+             f"(load average {load.get('start', ['?'])[0]} at the start, {load.get('end', ['?'])[0]} at the end). "
              f"Machine: {m['cpu']}, {m['usable_cores']} of {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['os']}, Python {m['python']}; "
              + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v) + f". Commit {m['commit']}.", "",
              f"Each query: {st['warmup']} warm-up run, then up to {st['repeats']} runs (fewer once {st['query_budget_s']:g} s are spent), "
@@ -225,16 +231,16 @@ def _scale_md(scale: dict, results: dict, limit_ms: float) -> list[str]:
     out = [f"## {scale['label']}: {scale['quads']:,} quads", "",
            f"Seed build plus {scale['synthetic_stated']:,} synthetic stated and {scale['synthetic_interpreted']:,} interpreted triples. "
            f"Build (validate + reason + publish): {_build_text(scale['build'])}.", "",
-           "| engine | load s | RSS after load MiB | peak RSS MiB | geomean p50 ms (coverage + gaps) | restarts |",
-           "|---|---:|---:|---:|---:|---:|"]
+           "| engine | load s | RSS after load MiB | RSS serving, peak MiB | VmHWM incl. load MiB | geomean p50 ms (coverage + gaps) "
+           "| restarts |", "|---|---:|---:|---:|---:|---:|---:|"]
     target = [q["name"] for q in results["queries"] if q["group"] in TARGET_GROUPS]
     for name, e in engines.items():
         if "failed" in e:
-            out.append(f"| {name} | failed: {e['failed'][:80]} | | | | |")
+            out.append(f"| {name} | failed: {e['failed'][:80]} | | | | | |")
             continue
         g = geomean([_p50(e, n) for n in target])
-        out.append(f"| {name} | {_fmt(e.get('load_s'), 2)} | {_fmt(e.get('rss_after_load_mib'))} | {_fmt(e.get('peak_rss_mib'))} | "
-                   f"{_fmt(g, 2)} | {e.get('restarts', 0)} |")
+        out.append(f"| {name} | {_fmt(e.get('load_s'), 2)} | {_fmt(e.get('rss_after_load_mib'))} | {_fmt(e.get('serving_rss_mib'))} | "
+                   f"{_fmt(e.get('peak_rss_mib'))} | {_fmt(g, 2)} | {e.get('restarts', 0)} |")
     ratios = scale.get("ratios", {})
     out += ["", "| query | rows | " + " | ".join(f"{n} p50 / p95 ms" for n in engines) + " |", "|---|---:|" + "---:|" * len(engines)]
     for name in names:
@@ -344,34 +350,42 @@ def _targets_md(results: dict) -> list[str]:
         out.append(f"| repeated named queries ≤ 5 ms p50 | {sum(x <= 5 for x in cached)} of {len(cached)} "
                    f"(slowest {max(cached):,.1f} ms) | "
                    f"{_yes(all(x <= 5 for x in cached))} |")
-    peak = max((big["engines"].get(n, {}).get("peak_rss_mib") or 0 for n in ("ecograph", "ecograph-uncached")), default=0)
-    if peak:
-        out.append(f"| serving in ≤ 1 GiB RSS | {peak:,.0f} MiB (server + workers, the larger of the two) | {_yes(peak <= 1024)} |")
-    slope = growth(results)
-    if slope:
-        worst = max(slope.values())
-        out.append(f"| coverage queries grow no worse than linearly ({scales[0]['label']} → {label}, {me}) | "
-                   f"largest log-log slope {worst:.2f} | {_yes(worst <= 1.0)} |")
-    seed = next((s for s in scales if s["synthetic_triples"] == 0), None)
-    if seed and seed["build"].get("status") == "ok":
-        out.append(f"| seed build < 5 s | {seed['build']['seconds']:g} s | {_yes(seed['build']['seconds'] < 5)} |")
+    serving = max(big["engines"].get(n, {}).get("serving_rss_mib") or 0 for n in ("ecograph", "ecograph-uncached"))
+    peak = max(big["engines"].get(n, {}).get("peak_rss_mib") or 0 for n in ("ecograph", "ecograph-uncached"))
+    if serving:
+        out.append(f"| serving in ≤ 1 GiB RSS | {serving:,.0f} MiB while serving (sampled VmRSS, server + workers); "
+                   f"{peak:,.0f} MiB VmHWM, which also holds making the store at start | {_yes(serving <= 1024)} |")
+    slopes = growth(results)
+    if slopes:
+        worst = max(slopes, key=lambda s: s["slope"])
+        limited = [s for s in slopes if s["limited"]]
+        note = (f"; at the limit at the larger scale, so at least that: {', '.join(sorted({s['query'] for s in limited}))}"
+                if limited else "")
+        out.append(f"| coverage queries grow no worse than linearly ({scales[0]['label']} → {label}, {me}) | largest log-log slope "
+                   f"{worst['slope']:.2f} ({worst['query']}, {worst['from']} → {worst['to']}){note} | {_yes(worst['slope'] <= 1.0)} |")
+    seed = results.get("seed_build", {})
+    if seed.get("status") == "ok":
+        out.append(f"| seed build < 5 s | {seed['seconds']:g} s (peak RSS {seed['peak_rss_mib']:,.0f} MiB) | {_yes(seed['seconds'] < 5)} |")
     return out
 
 
-def growth(results: dict) -> dict[str, float]:
-    """Per coverage query, ecograph's log-log slope of p50 against quads from the smallest to the largest scale."""
+def growth(results: dict) -> list[dict]:
+    """Per coverage query and pair of consecutive scales, ecograph's log-log slope of p50 against quads (1 is
+    linear). A run at the limit at the larger scale gives a lower bound (limited); one at the limit at the smaller
+    scale tells nothing and is left out."""
     scales = results["scales"]
-    if len(scales) < 2:
-        return {}
-    a, b = scales[0], scales[-1]
-    me = subject(b["engines"])
-    out = {}
-    for q in results["queries"]:
-        if q["group"] != "coverage":
-            continue
-        x, y = _p50(a["engines"].get(me, {}), q["name"]), _p50(b["engines"].get(me, {}), q["name"])
-        if x and y and b["quads"] > a["quads"]:
-            out[q["name"]] = round(math.log(y / x) / math.log(b["quads"] / a["quads"]), 2)
+    out = []
+    for a, b in zip(scales, scales[1:]):
+        me = subject(b["engines"])
+        for q in results["queries"]:
+            if q["group"] != "coverage" or b["quads"] <= a["quads"]:
+                continue
+            qa, qb = a["engines"].get(me, {}).get("queries", {}).get(q["name"]), b["engines"].get(me, {}).get("queries", {}).get(q["name"])
+            if not qa or not qb or qa["status"] != "ok" or qb["status"] not in ("ok", "limit"):
+                continue
+            slope = math.log(qb["p50_ms"] / qa["p50_ms"]) / math.log(b["quads"] / a["quads"])
+            out.append({"query": q["name"], "from": a["label"], "to": b["label"], "slope": round(slope, 2),
+                        "limited": qb["status"] == "limit"})
     return out
 
 

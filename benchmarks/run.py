@@ -4,6 +4,7 @@ HTTP engines) and peak memory; and the build of the scale's project with its tim
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -71,13 +72,16 @@ def run_engine(engine, scale: datasets.ScaleData, queries: list[Named], options:
         say(f"{scale.label}: {engine.name}: loading {scale.quads:,} quads")
         engine.start()
         out["load_s"] = round(engine.load_s, 3)
-        out["rss_after_load_mib"] = round(engine.rss_kib() / 1024, 1)
+        out["rss_after_load_mib"] = round(engine.rss_now_kib() / 1024, 1)
         say(f"{scale.label}: {engine.name}: loaded in {engine.load_s:.2f} s; {len(queries)} named queries")
-        out["queries"] = measure.latencies(engine, queries, options.limit, options.warmup, options.repeats,
-                                           options.query_budget, skip)
-        if engine.http:
-            out["throughput"] = throughput(engine, scale, queries, options)
-        out["peak_rss_mib"] = round(engine.rss_kib() / 1024, 1)
+        with measure.MemorySampler(engine) as sampler:
+            out["queries"] = measure.latencies(engine, queries, options.limit, options.warmup, options.repeats,
+                                               options.query_budget, skip)
+            if engine.http:
+                out["throughput"] = throughput(engine, scale, queries, options)
+        out["serving_rss_mib"] = round(sampler.peak_kib / 1024, 1)
+        out["processes"] = engine.processes()
+        engine.rss_kib()
     except RuntimeError as exc:
         out["failed"] = str(exc)[-2000:]
         say(f"{scale.label}: {engine.name}: FAILED: {str(exc)[:300]}")
@@ -138,6 +142,7 @@ def run(options: Options) -> dict:
     logs = work / "logs"
     queries = select_queries(options)
     started = time.perf_counter()
+    load_before = [round(x, 2) for x in os.getloadavg()]
     say(f"work folder {work}; seed build first")
     seed_root = datasets.copy_project(work / "root-seed") if not (work / "root-seed").exists() else work / "root-seed"
     seed_build = measure.build(seed_root, max(options.build_budget, 120), logs / "build-seed.log")
@@ -179,6 +184,8 @@ def run(options: Options) -> dict:
             shutil.rmtree(work, ignore_errors=True)
     return {"queries": [{"name": q.name, "group": q.group} for q in queries], "scales": scales, "pids": sorted(set(pids)),
             "seconds": round(time.perf_counter() - started, 1),
+            "seed_build": {k: v for k, v in seed_build.items() if k != "pid"},
+            "load_average": {"start": load_before, "end": [round(x, 2) for x in os.getloadavg()]},
             "settings": {"repeats": options.repeats, "warmup": options.warmup, "seconds": options.seconds, "clients": options.clients,
                          "limit_s": options.limit, "query_budget_s": options.query_budget, "build_budget_s": options.build_budget,
                          "lookups": options.lookups, "seed": options.seed, "engines": list(options.engines)}}

@@ -47,7 +47,7 @@ def test_every_engine_answers_every_query_with_the_same_rows(bench):
     for name, engine in engines.items():
         assert "failed" not in engine, (name, engine.get("failed"))
         assert set(engine["queries"]) == set(QUERIES)
-        assert engine["load_s"] > 0 and engine["peak_rss_mib"] > 0
+        assert engine["load_s"] > 0 and engine["peak_rss_mib"] > 0 and engine["serving_rss_mib"] > 0
     for query in QUERIES:
         answers = {name: engines[name]["queries"][query] for name in ENGINES}
         assert answers["ecograph"]["status"] == "ok" and answers["pyoxigraph"]["status"] == "ok", answers
@@ -72,7 +72,8 @@ def test_throughput_build_and_machine_are_recorded(bench):
         for mix in ("point", "analytic"):
             assert engines[name]["throughput"][mix]["ok"] > 0
             assert engines[name]["throughput"][mix]["errors"] == 0
-    assert results["scales"][0]["build"]["status"] == "ok"
+    assert results["scales"][0]["build"]["status"] == "ok" and results["seed_build"]["status"] == "ok"
+    assert {"main", "query worker"} <= {p["role"] for p in engines["ecograph"]["processes"]}  # memory per process
     assert {"cpu", "cores", "ram_gib", "python", "versions"} <= set(results["machine"])
 
 
