@@ -12,16 +12,19 @@ from pathlib import Path
 import pyshacl
 import rdflib
 import rdflib.query
-from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDFS, SH
+from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
 
-from ecograph.errors import EcographError
+from ecograph.errors import UsageError
 from ecograph.namespaces import ECO, bind_all
+from ecograph.pipeline import shacl
 from ecograph.pipeline.load import Sources, load_sources
+from ecograph.pipeline.shacl_shapes import ShapesError
 from ecograph.settings import Settings, load_settings
 
+VALIDATORS = ("oxigraph", "pyshacl")
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 SEVERITY_NAME = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -106,11 +109,32 @@ def _short(graph: Graph, node) -> str:
     return str(node)
 
 
-def _label(data: Graph, node, lang: str) -> str:
-    for label in data.objects(node, RDFS.label):
-        if isinstance(label, Literal) and label.language == lang:
-            return str(label)
-    return ""
+class _Lookup:
+    """Labels, source slides and short names of the nodes of a report, read from the data and ontology graphs
+    in place (merging them into one graph cost seconds at a million triples)."""
+
+    def __init__(self, graphs: list[Graph]):
+        self.graphs = graphs
+        self.names = Graph()
+        for prefix, namespace in sorted({ns for graph in graphs for ns in graph.namespaces()}):
+            self.names.bind(prefix, namespace)
+
+    def short(self, node) -> str:
+        return _short(self.names, node)
+
+    def label(self, node, lang: str) -> str:
+        for graph in self.graphs:
+            for label in graph.objects(node, RDFS.label):
+                if isinstance(label, Literal) and label.language == lang:
+                    return str(label)
+        return ""
+
+    def slide(self, node) -> str:
+        for graph in self.graphs:
+            value = graph.value(node, ECO.slide)
+            if value is not None:
+                return self.short(value)
+        return ""
 
 
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -133,7 +157,7 @@ def _owning_shape(shapes: Graph, shape) -> object:
     return parent if parent is not None else shape
 
 
-def _flatten(report: Graph, data: Graph, shapes: Graph) -> list[Result]:
+def _flatten(report: Graph, data: _Lookup, shapes: Graph) -> list[Result]:
     results = []
     for node in report.subjects(SH.resultSeverity, None):
         severity = report.value(node, SH.resultSeverity)
@@ -145,25 +169,17 @@ def _flatten(report: Graph, data: Graph, shapes: Graph) -> list[Result]:
             Result(
                 severity=SEVERITY_NAME.get(severity, str(severity)),
                 shape=_short(shapes, shape) if isinstance(shape, URIRef) else "(anonymous shape)",
-                focus=_short(data, focus),
-                focus_label=_label(data, focus, "en") or _label(data, focus, "ja"),
-                slide=_short(data, data.value(focus, ECO.slide)) if focus is not None else "",
-                path=_short(data, path) if isinstance(path, URIRef) else ("" if path is None else "(complex path)"),
-                value=_short(data, report.value(node, SH.value)),
+                focus=data.short(focus),
+                focus_label=data.label(focus, "en") or data.label(focus, "ja"),
+                slide=data.slide(focus) if focus is not None else "",
+                path=data.short(path) if isinstance(path, URIRef) else ("" if path is None else "(complex path)"),
+                value=data.short(report.value(node, SH.value)),
                 message_en=messages.get("en", ""),
                 message_ja=messages.get("ja", ""),
             )
         )
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     return sorted(results, key=lambda r: (order.get(r.severity, 3), r.shape, r.focus, r.path, r.value, r.message_en))
-
-
-class ShapesError(EcographError):
-    """The shapes graph is not usable SHACL."""
-
-    status = 500
-    exit_code = 2
-    hint = "Check the shapes with SHACL-for-SHACL (tests/test_ontology.py does)."
 
 
 @functools.lru_cache(maxsize=512)
@@ -181,8 +197,8 @@ class _CachingProcessor(SPARQLProcessor):
         return super().query(strOrQuery, initBindings or {}, initNs or {}, base, DEBUG)
 
 
-def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationReport:
-    """Validate one data graph against shapes, with the ontology mixed in for class hierarchy."""
+def _pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph]:
+    """pyshacl, the reference validator: (conforms, SHACL report graph)."""
     previous = rdflib.plugin.get("sparql", rdflib.query.Processor)
     rdflib.plugin.register("sparql", rdflib.query.Processor, "ecograph.pipeline.validate", "_CachingProcessor")
     try:
@@ -199,16 +215,38 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationRep
         rdflib.plugin.register("sparql", rdflib.query.Processor, previous.__module__, previous.__name__)
     if not isinstance(report_graph, Graph):  # pyshacl returns a failure object when the shapes themselves are broken
         raise ShapesError(f"the shapes could not be used: {str(report_text).strip().splitlines()[-1]}")
+    return bool(conforms), report_graph
+
+
+def _validate(data: list[Graph], shapes: Graph, ontology: Graph, validator: str | None) -> ValidationReport:
+    """Validate the data graphs with the chosen validator (default: the validator setting) and flatten the report."""
+    validator = validator or load_settings().validator
+    if validator == "oxigraph":
+        conforms, report_graph = shacl.validate_graphs(data, ontology, shapes)
+    elif validator == "pyshacl":
+        merged = data[0] if len(data) == 1 else functools.reduce(lambda a, b: a + b, data)
+        conforms, report_graph = _pyshacl(merged, shapes, ontology)
+    else:
+        raise UsageError(f"unknown validator '{validator}'", f"Use one of {', '.join(VALIDATORS)} (the validator setting).")
     bind_all(report_graph)
-    return ValidationReport(conforms=bool(conforms), results=_flatten(report_graph, data + ontology, shapes), graph=report_graph)
+    return ValidationReport(conforms=conforms, results=_flatten(report_graph, _Lookup([*data, ontology]), shapes), graph=report_graph)
 
 
-def validate(sources: Sources) -> ValidationReport:
-    """Check the stated and interpreted data against the shapes."""
-    return validate_graph(sources.data(), sources.shapes, sources.ontology)
+def validate_graph(data: Graph, shapes: Graph, ontology: Graph, validator: str | None = None) -> ValidationReport:
+    """Validate one data graph against shapes, with the ontology mixed in for class hierarchy.
+
+    Args:
+        validator: "oxigraph" or "pyshacl" (the reference); by default the validator setting.
+    """
+    return _validate([data], shapes, ontology, validator)
+
+
+def validate(sources: Sources, validator: str | None = None) -> ValidationReport:
+    """Check the stated and interpreted data against the shapes (validator: as in validate_graph)."""
+    return _validate([sources.stated, sources.interpreted], sources.shapes, sources.ontology, validator)
 
 
 def validate_files(files: list[Path] | None = None, settings: Settings | None = None) -> ValidationReport:
     """Validate the given files (default: the project's data) against the project's shapes."""
     settings = settings or load_settings()
-    return validate(load_sources(settings, [Path(f) for f in files] if files else None))
+    return validate(load_sources(settings, [Path(f) for f in files] if files else None), settings.validator)

@@ -1,0 +1,390 @@
+"""A SHACL validator on pyoxigraph that scales (issue 5, part 4): the `validator = "oxigraph"` setting.
+
+The data and the ontology's axioms (for the class hierarchy, as pyshacl mixes in its ont_graph) go into one
+in-memory Store, and the work is set-based: the focus nodes of a target, the values of a path and the instances
+of a class are each read once for the whole store (from its predicate index, or with one SPARQL query for a
+path that is not a predicate), and the constraints are checked in Python over those sets. A SPARQL constraint
+runs once over the whole store when that gives the same rows as pre-binding $this
+(shacl_shapes.needs_prebinding), and once per focus node with $this substituted otherwise.
+
+It reads only the SHACL features that shapes/ uses (shacl_shapes.py); pyshacl is the reference, and
+tests/test_validator_agreement.py shows that both give the same results on the seed and on every fixture."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from ecograph.pipeline import shacl_report, shacl_store
+from ecograph.pipeline.shacl_shapes import Path, Shape, Shapes, ShapesError, SparqlConstraint, from_ox, to_ox
+
+
+@dataclass(eq=False)
+class Hit:
+    """One validation result, in pyoxigraph terms until the report is written."""
+
+    shape: Shape
+    focus: object
+    component: URIRef
+    value: object = None
+    path: object = None  # the sh:resultPath node; the shape's path when None
+    messages: list[Literal] = field(default_factory=list)  # a SPARQL result's, filled in; else the shape's (report)
+    rule: object = None  # the Constraint or SparqlConstraint that gave the result
+    details: list[Hit] = field(default_factory=list)  # results of the value under sh:node (sh:detail)
+
+
+def validate_graphs(data: list[Graph], ontology: Graph, shapes_graph: Graph) -> tuple[bool, Graph]:
+    """Validate the data graphs, with the ontology's axioms mixed in, against shapes_graph: (conforms, report graph).
+    Like pyshacl with allow_warnings, only results of a severity other than sh:Warning and sh:Info break conformance."""
+    shapes = Shapes(shapes_graph)
+    with shacl_store.no_cycle_collection():
+        engine = Engine(*shacl_store.load_store([*data, shacl_store.ontology_axioms(ontology)]), shapes)
+        hits = engine.run()
+    conforms = all(hit.shape.severity in (SH.Warning, SH.Info) for hit in hits)
+    return conforms, shacl_report.report_graph(hits, shapes, conforms, engine.rdflib_term)
+
+
+class Engine:
+    """Validates the store against the shapes; run() returns the top-level results."""
+
+    def __init__(self, store: ox.Store, written: dict, literals: dict, shapes: Shapes):
+        """store, written and literals as shacl_store.load_store gives them."""
+        self.store, self.shapes = store, shapes
+        self.written = written  # canonical literal -> as written
+        self._literals = literals  # typed literal -> the data's rdflib literal
+        self._paths: dict[str, dict] = {}
+        self._instances: dict[str, set] = {}
+        self._nested: dict = defaultdict(dict)  # shape -> node -> the results of node against shape
+        self._active: list[Shape] = []
+
+    def run(self) -> list[Hit]:
+        hits: list[Hit] = []
+        for shape in self.shapes.targeted:
+            hits += self.validate(shape, self.focus_nodes(shape))
+        return hits
+
+    def select(self, query: str, this=None) -> list[dict]:
+        """The rows of a SELECT as {variable: term}, unbound variables left out."""
+        subs = {ox.Variable("this"): this} if this is not None else None
+        try:
+            solutions = self.store.query(query, substitutions=subs)
+        except SyntaxError as exc:
+            raise ShapesError(f"a SPARQL query of the shapes does not parse: {exc}\n{query}") from exc
+        names = [v.value for v in solutions.variables]
+        return [{n: self.as_written(t) for n, t in zip(names, row) if t is not None} for row in solutions]
+
+    def quads(self, predicate: str, obj=None):
+        """The triples of the store with this predicate (and object), from its index: several times faster than
+        reading the same pairs from a SPARQL result."""
+        return self.store.quads_for_pattern(None, ox.NamedNode(predicate), obj, ox.DefaultGraph())
+
+    def focus_nodes(self, shape: Shape) -> list:
+        """The focus nodes of a shape's targets (SHACL 2.1.3)."""
+        nodes = dict.fromkeys(to_ox(n) for n in shape.target_nodes)
+        for predicate in shape.target_subjects_of:
+            nodes.update(dict.fromkeys(quad.subject for quad in self.quads(str(predicate))))
+        for cls in shape.target_classes:
+            nodes.update(dict.fromkeys(self.instances(cls)))
+        return list(nodes)
+
+    def path_values(self, path: Path) -> dict:
+        """Subject -> values of path, for every subject of the store: one index scan per predicate, one SPARQL
+        query per other distinct path."""
+        if path.sparql not in self._paths:
+            values: dict = defaultdict(list)
+            written, literal = self.as_written, ox.Literal
+            if path.predicate is not None:
+                pairs = ((q.object, q.subject) if path.inverse else (q.subject, q.object) for q in self.quads(path.predicate))
+            elif path.sparql.startswith("(") and path.sparql.endswith("*)"):
+                raise ShapesError(f"the path {path.sparql} may be empty at its start", "Start the sequence with a predicate.")
+            else:
+                pairs = self.store.query(f"SELECT DISTINCT ?s ?o WHERE {{ ?s {path.sparql} ?o }}")
+            for s, o in pairs:
+                values[written(s) if type(s) is literal else s].append(written(o) if type(o) is literal else o)
+            self._paths[path.sparql] = values
+        return self._paths[path.sparql]
+
+    def as_written(self, term):
+        """A term of a query result as the data writes it (see shacl_store.load_store)."""
+        return self.written.get(term, term)
+
+    def instances(self, cls: URIRef) -> set:
+        """The SHACL instances of cls (rdf:type/rdfs:subClassOf*), with the ontology's class hierarchy."""
+        key = str(cls)
+        if key not in self._instances:
+            classes, todo = {ox.NamedNode(key)}, [ox.NamedNode(key)]
+            while todo:
+                for quad in self.quads(str(RDFS.subClassOf), todo.pop()):
+                    if quad.subject not in classes:
+                        classes.add(quad.subject)
+                        todo.append(quad.subject)
+            self._instances[key] = {quad.subject for c in classes for quad in self.quads(str(RDF.type), c)}
+        return self._instances[key]
+
+    def literal(self, term) -> Literal:
+        """An oxigraph literal as rdflib reads it (its value, or None when rdflib finds the lexical form ill-formed)."""
+        found = self._literals.get(term)
+        if found is None:
+            found = self._literals[term] = from_ox(term)
+        return found
+
+    def rdflib_term(self, term):
+        """A term of a result as an rdflib term: the data's own for a typed literal."""
+        found = self._literals.get(term) if isinstance(term, ox.Literal) else None
+        return found if found is not None else from_ox(term)
+
+    def validate(self, shape: Shape, focus: list, shared: dict | None = None) -> list[Hit]:
+        """The results of the focus nodes against shape: its constraints, property shapes and SPARQL constraints.
+
+        Args:
+            shared: focus -> values of each path, kept by the parent for its property shapes (several share a path).
+        """
+        if shape.deactivated or not focus:
+            return []
+        if shape.path is None:
+            values = {f: (f,) for f in focus}
+        else:
+            values = (shared or {}).get(shape.path.sparql)
+            if values is None:
+                by_subject = self.path_values(shape.path)
+                values = {f: by_subject.get(f, ()) for f in focus}
+                if shared is not None:
+                    shared[shape.path.sparql] = values
+        hits: list[Hit] = []
+        for constraint in shape.constraints:
+            for hit in CHECKS[constraint.parameter](self, shape, constraint, values):
+                hit.rule = constraint
+                hits.append(hit)
+        if shape.properties:
+            inner = focus if shape.path is None else list(dict.fromkeys(v for vs in values.values() for v in vs))
+            siblings: dict = {}
+            for prop in shape.properties:
+                hits += self.validate(prop, inner, siblings)
+        for sparql in shape.sparql:
+            hits += self.run_sparql(shape, sparql, focus)
+        return hits
+
+    def results_of(self, shape: Shape, nodes) -> dict:
+        """node -> its results against shape (empty: it conforms), for sh:node, sh:or, sh:xone and qualified shapes."""
+        known = self._nested[shape]
+        todo = [n for n in dict.fromkeys(nodes) if n not in known]
+        if todo:
+            if shape in self._active:
+                raise ShapesError(f"the shape {shape.node} refers to itself", "Recursive shapes are not supported (SHACL leaves them undefined).")
+            self._active.append(shape)
+            try:
+                known.update((node, []) for node in todo)
+                for hit in self.validate(shape, todo):
+                    known.setdefault(hit.focus, []).append(hit)
+            finally:
+                self._active.pop()
+        return known
+
+    def run_sparql(self, shape: Shape, constraint: SparqlConstraint, focus: list) -> list[Hit]:
+        """SHACL §5.3: one result per solution; ?this, ?value and ?path give focus, value and path."""
+        if constraint.deactivated:
+            return []
+        if constraint.per_focus:
+            rows = [(f, row) for f in focus for row in self.select(constraint.query, this=f)]
+        else:
+            wanted = set(focus)
+            rows = [(row["this"], row) for row in self.select(constraint.query) if row.get("this") in wanted]
+        hits, seen = [], set()
+        for f, row in rows:
+            if "failure" in row:
+                raise ShapesError(f"the SPARQL constraint {constraint.node} reported a failure for {f}")
+            key = (f, tuple(sorted((k, str(v)) for k, v in row.items())))
+            if key in seen:
+                continue
+            seen.add(key)
+            focus_node = row.get("this", f)
+            value = row.get("value", focus_node if shape.path is None else None)
+            bindings = {**row, "this": focus_node, **({"value": value} if value is not None else {})}
+            messages = [_fill(m, bindings) for m in constraint.messages]
+            messages += [_fill(m, bindings) for m in shape.messages if m not in constraint.messages]
+            path = from_ox(row["path"]) if "path" in row else None
+            hits.append(Hit(shape, focus_node, SH.SPARQLConstraintComponent, value, path, messages, constraint))
+        return hits
+
+
+_TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _fill(message: Literal, bindings: dict) -> Literal:
+    """{?var} and {$var} in a message become the variable's value (its lexical form or IRI), SHACL §5.3.2."""
+    text = _TEMPLATE.sub(lambda m: bindings[m.group(1)].value if m.group(1) in bindings else m.group(0), str(message))
+    return Literal(text, lang=message.language)
+
+
+# --------------------------------------------------------------------------- the constraint components
+
+COMPONENT = {SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCountConstraintComponent,
+             SH.datatype: SH.DatatypeConstraintComponent, SH["class"]: SH.ClassConstraintComponent,
+             SH.nodeKind: SH.NodeKindConstraintComponent, SH.node: SH.NodeConstraintComponent, SH["in"]: SH.InConstraintComponent,
+             SH.hasValue: SH.HasValueConstraintComponent, SH.languageIn: SH.LanguageInConstraintComponent,
+             SH.uniqueLang: SH.UniqueLangConstraintComponent, SH["or"]: SH.OrConstraintComponent, SH.xone: SH.XoneConstraintComponent,
+             SH.pattern: SH.PatternConstraintComponent, SH.minInclusive: SH.MinInclusiveConstraintComponent,
+             SH.maxInclusive: SH.MaxInclusiveConstraintComponent, SH.disjoint: SH.DisjointConstraintComponent}
+
+
+def _each_value(make, once: bool = False):
+    """A check that keeps the values for which test(value) is false, test = make(engine, constraint) being set up
+    once per check (once: each distinct value is tested once, for tests dearer than a dictionary look-up)."""
+    def check(engine: Engine, shape: Shape, constraint, values: dict) -> list[Hit]:
+        component, test = COMPONENT[constraint.parameter], make(engine, constraint)
+        if once:
+            verdicts: dict = {}
+            plain = test
+
+            def test(v):
+                ok = verdicts.get(v)
+                if ok is None:
+                    ok = verdicts[v] = plain(v)
+                return ok
+        return [Hit(shape, f, component, v) for f, vs in values.items() for v in vs if not test(v)]
+    return check
+
+
+def _count(engine, shape, constraint, values):
+    least = constraint.parameter == SH.minCount
+    return [Hit(shape, f, COMPONENT[constraint.parameter]) for f, vs in values.items()
+            if (len(vs) < constraint.value if least else len(vs) > constraint.value)]
+
+
+_STRINGS = {XSD.string, RDF.langString}  # every lexical form is well-formed
+_VALUE_TYPES = {XSD.integer: int, XSD.decimal: Decimal, XSD.boolean: bool, XSD.float: float}
+
+
+def _datatype(engine, constraint):
+    """SHACL 4.2.2: a literal of that datatype whose lexical form is well-formed, as rdflib (and so pyshacl) reads it."""
+    datatype, expected, literal = ox.NamedNode(constraint.value), _VALUE_TYPES.get(constraint.value), ox.Literal
+    strings = constraint.value in _STRINGS
+
+    def test(v) -> bool:
+        if type(v) is not literal or v.datatype != datatype:
+            return False
+        if strings:
+            return True
+        lit = engine.literal(v)
+        return lit.ill_typed is not True and (expected is None or isinstance(lit.value, expected))
+    return test
+
+
+def _node_kind(engine, constraint):
+    kinds = str(constraint.value).removeprefix(str(SH)).split("Or")  # sh:BlankNodeOrIRI: BlankNode, IRI
+    allowed = tuple(t for k, t in (("IRI", ox.NamedNode), ("BlankNode", ox.BlankNode), ("Literal", ox.Literal)) if k in kinds)
+    return lambda v: isinstance(v, allowed)
+
+
+def _language_in(engine, constraint):
+    """SPARQL langMatches against each basic language range."""
+    ranges, exact, literal = constraint.value, set(constraint.value), ox.Literal
+
+    def test(v) -> bool:
+        lang = v.language if type(v) is literal else None
+        if not lang:
+            return False
+        if lang in exact or "*" in exact:
+            return True
+        lang = lang.lower()
+        return any(lang == r or lang.startswith(r + "-") for r in ranges)
+    return test
+
+
+def _pattern(engine, constraint):
+    return lambda v: not isinstance(v, ox.BlankNode) and constraint.value.search(v.value) is not None
+
+
+_NUMBERS = (int, float, Decimal)
+
+
+def _in_range(engine, constraint):
+    """SHACL 4.3: the SPARQL comparison with the bound is true; values that cannot be compared fail."""
+    bound, least = constraint.value.value, constraint.parameter == SH.minInclusive
+
+    def test(v) -> bool:
+        if not isinstance(v, ox.Literal):
+            return False
+        value = engine.literal(v).value
+        numeric = all(isinstance(x, _NUMBERS) and not isinstance(x, bool) for x in (value, bound))
+        if value is None or not (numeric or type(value) is type(bound)):
+            return False
+        try:
+            return bound <= value if least else value <= bound
+        except TypeError:  # dates with and without a time zone
+            return False
+    return test
+
+
+def _class(engine, constraint):
+    instances = engine.instances(constraint.value)
+    return lambda v: v in instances  # a literal is never an instance
+
+
+def _in(engine, constraint):
+    return lambda v: v in constraint.value
+
+
+def _unique_lang(engine, shape, constraint, values):
+    hits = []
+    for f, vs in values.items():
+        if len(vs) < 2 or not constraint.value:
+            continue
+        langs = [v.language.lower() for v in vs if type(v) is ox.Literal and v.language]
+        if len(set(langs)) < len(langs):
+            hits += [Hit(shape, f, SH.UniqueLangConstraintComponent) for lang in sorted(set(langs)) if langs.count(lang) > 1]
+    return hits
+
+
+def _has_value(engine, shape, constraint, values):
+    return [Hit(shape, f, SH.HasValueConstraintComponent) for f, vs in values.items() if constraint.value not in vs]
+
+
+def _disjoint(engine, shape, constraint, values):
+    others = engine.path_values(Path(constraint.value, f"<{constraint.value}>", predicate=str(constraint.value)))
+    return [Hit(shape, f, SH.DisjointConstraintComponent, v) for f, vs in values.items() for v in vs if v in others.get(f, ())]
+
+
+def _node(engine, shape, constraint, values):
+    nested = engine.results_of(constraint.value, [v for vs in values.values() for v in vs])
+    return [Hit(shape, f, SH.NodeConstraintComponent, v, details=nested[v]) for f, vs in values.items() for v in vs if nested[v]]
+
+
+def _alternatives(engine, shape, constraint, values):
+    """sh:or: at least one member shape holds; sh:xone: exactly one."""
+    nodes = [v for vs in values.values() for v in vs]
+    outcomes = [engine.results_of(member, nodes) for member in constraint.value]
+    hits = []
+    for f, vs in values.items():
+        for v in vs:
+            holding = sum(1 for outcome in outcomes if not outcome[v])
+            if (holding == 0) if constraint.parameter == SH["or"] else (holding != 1):
+                hits.append(Hit(shape, f, COMPONENT[constraint.parameter], v))
+    return hits
+
+
+def _qualified(engine, shape, constraint, values):
+    member, low, high = constraint.value
+    outcome = engine.results_of(member, [v for vs in values.values() for v in vs])
+    hits = []
+    for f, vs in values.items():
+        holding = sum(1 for v in vs if not outcome[v])
+        if high is not None and holding > high:
+            hits.append(Hit(shape, f, SH.QualifiedMaxCountConstraintComponent))
+        if low is not None and holding < low:
+            hits.append(Hit(shape, f, SH.QualifiedMinCountConstraintComponent))
+    return hits
+
+
+CHECKS = {SH.minCount: _count, SH.maxCount: _count, SH.datatype: _each_value(_datatype), SH["class"]: _each_value(_class),
+          SH.nodeKind: _each_value(_node_kind), SH.node: _node, SH["in"]: _each_value(_in),
+          SH.hasValue: _has_value, SH.languageIn: _each_value(_language_in), SH.uniqueLang: _unique_lang,
+          SH["or"]: _alternatives, SH.xone: _alternatives, SH.pattern: _each_value(_pattern, once=True),
+          SH.minInclusive: _each_value(_in_range, once=True), SH.maxInclusive: _each_value(_in_range, once=True),
+          SH.disjoint: _disjoint, SH.qualifiedValueShape: _qualified}

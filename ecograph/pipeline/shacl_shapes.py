@@ -1,0 +1,358 @@
+"""The shapes graph read into plain objects for the oxigraph validator (shacl.py).
+
+Only the SHACL features that shapes/*.ttl use are read (issue 5, part 4). Any other SHACL term on a shape, a
+path or a SPARQL constraint raises ShapesError naming it, so that nothing is ever skipped silently; pyshacl
+(the `validator = "pyshacl"` setting) stays the reference and reads all of SHACL."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+
+from ecograph.errors import EcographError
+
+
+class ShapesError(EcographError):
+    """The shapes graph is not usable SHACL (or uses a feature the chosen validator does not support)."""
+
+    status = 500
+    exit_code = 2
+    hint = "Check the shapes with SHACL-for-SHACL (tests/test_ontology.py does)."
+
+
+UNSUPPORTED_HINT = "The oxigraph validator reads only the SHACL features shapes/ uses; set validator = \"pyshacl\" to use another."
+
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf)
+# Constraint parameters read one value at a time; each value is a constraint of its own.
+SIMPLE = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind, SH.node, SH["in"], SH.hasValue, SH.languageIn,
+          SH.uniqueLang, SH["or"], SH.xone, SH.pattern, SH.minInclusive, SH.maxInclusive, SH.disjoint}
+QUALIFIED = (SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount)
+# SHACL terms that a shape may carry and that constrain nothing by themselves.
+STRUCTURE = {SH.name, SH.description, SH.message, SH.severity, SH.deactivated, SH.order, SH.group, SH.path, SH.property,
+             SH.sparql, *TARGETS, *QUALIFIED}
+SPARQL_TERMS = {SH.select, SH.message, SH.prefixes, SH.deactivated, SH.severity, SH.name, SH.description}
+NODE_KINDS = {SH.IRI, SH.BlankNode, SH.Literal, SH.BlankNodeOrIRI, SH.BlankNodeOrLiteral, SH.IRIOrLiteral}
+PATH_TERMS = {SH.inversePath, SH.zeroOrMorePath}
+
+
+def to_ox(term):
+    """An rdflib term as a pyoxigraph term (a plain literal is an xsd:string, as in RDF 1.1)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+def from_ox(term):
+    """A pyoxigraph term as an rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    with warnings.catch_warnings():  # rdflib warns about (and logs) lexical forms it cannot read; data checks report them
+        warnings.simplefilter("ignore")
+        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+
+
+@dataclass(frozen=True)
+class Path:
+    """A SHACL property path: its node in the shapes graph (for sh:resultPath) and its SPARQL form; for a
+    predicate or the inverse of one, the predicate, which the store's index answers without SPARQL."""
+
+    node: URIRef | BNode
+    sparql: str
+    predicate: str | None = None
+    inverse: bool = False
+
+
+@dataclass(eq=False)
+class Constraint:
+    """One constraint of a shape: its parameter (sh:minCount, sh:node, …) and the value, ready to use."""
+
+    parameter: URIRef
+    value: object
+    term: object = None  # the parameter's value as written, for default messages
+
+
+@dataclass(eq=False)
+class SparqlConstraint:
+    """An sh:sparql constraint (SHACL §5): the SELECT with its PREFIX lines, its messages, and how to run it."""
+
+    node: URIRef | BNode
+    query: str
+    messages: list[Literal]
+    deactivated: bool
+    per_focus: bool  # True: run once per focus node with $this substituted; False: once, keeping focus-node rows
+
+
+@dataclass(eq=False)
+class Shape:
+    """A node or property shape with what this validator evaluates of it."""
+
+    node: URIRef | BNode
+    path: Path | None = None
+    severity: URIRef = SH.Violation
+    messages: list[Literal] = field(default_factory=list)
+    deactivated: bool = False
+    target_classes: list[URIRef] = field(default_factory=list)
+    target_nodes: list = field(default_factory=list)
+    target_subjects_of: list[URIRef] = field(default_factory=list)
+    constraints: list[Constraint] = field(default_factory=list)
+    properties: list[Shape] = field(default_factory=list)
+    sparql: list[SparqlConstraint] = field(default_factory=list)
+
+    @property
+    def targeted(self) -> bool:
+        return bool(self.target_classes or self.target_nodes or self.target_subjects_of)
+
+
+class Shapes:
+    """Every shape of a shapes graph, read once. `targeted` lists the shapes that select their own focus nodes."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self._shapes: dict = {}
+        starts = {s for t in TARGETS for s in graph.subjects(t, None)}
+        starts |= {s for t in (SH.NodeShape, SH.PropertyShape) for s in graph.subjects(RDF.type, t)}
+        for node in sorted(starts, key=str):
+            self.shape(node)
+        self.targeted = [s for s in sorted(self._shapes.values(), key=lambda s: str(s.node)) if s.targeted]
+
+    def shape(self, node) -> Shape:
+        """The shape at node, read on first use (shapes refer to each other with sh:node, sh:or, …)."""
+        if node not in self._shapes:
+            self._shapes[node] = shape = Shape(node)  # registered first: a shape may refer to itself
+            _read_shape(self, shape)
+        return self._shapes[node]
+
+    def name(self, node) -> str:
+        """A node as the shapes file writes it (xsd:integer), for messages."""
+        if isinstance(node, URIRef):
+            try:
+                return self.graph.namespace_manager.normalizeUri(node)
+            except Exception:  # noqa: BLE001 - rdflib raises several types for IRIs it cannot shorten
+                return f"<{node}>"
+        return str(node)
+
+
+def _unsupported(what: str, where) -> ShapesError:
+    return ShapesError(f"{what} on {where} is not supported by the oxigraph validator", UNSUPPORTED_HINT)
+
+
+def _one(graph: Graph, node, predicate):
+    values = list(graph.objects(node, predicate))
+    if len(values) > 1:
+        raise ShapesError(f"{node} has {len(values)} values of {predicate}; SHACL allows one")
+    return values[0] if values else None
+
+
+def _boolean(graph: Graph, node, predicate) -> bool:
+    value = _one(graph, node, predicate)
+    if value is not None and not (isinstance(value, Literal) and isinstance(value.value, bool)):
+        raise ShapesError(f"{predicate} of {node} must be true or false")
+    return bool(value is not None and value.value)
+
+
+def _integer(value, node, predicate) -> int:
+    if not (isinstance(value, Literal) and isinstance(value.value, int) and not isinstance(value.value, bool)):
+        raise ShapesError(f"{predicate} of {node} must be an integer")
+    return value.value
+
+
+def _read_shape(shapes: Shapes, shape: Shape) -> None:
+    g, node = shapes.graph, shape.node
+    types = set(g.objects(node, RDF.type))
+    if types & {RDFS.Class, OWL.Class}:
+        raise _unsupported("an implicit class target (a shape that is also a class)", node)
+    for predicate in set(g.predicates(node, None)):
+        if str(predicate).startswith(str(SH)) and predicate not in STRUCTURE | SIMPLE:
+            raise _unsupported(f"sh:{predicate.removeprefix(str(SH))}", node)
+    path = _one(g, node, SH.path)
+    shape.path = read_path(g, path) if path is not None else None
+    shape.severity = _one(g, node, SH.severity) or SH.Violation
+    shape.messages = sorted(g.objects(node, SH.message))
+    shape.deactivated = _boolean(g, node, SH.deactivated)
+    shape.target_classes = sorted(g.objects(node, SH.targetClass))
+    shape.target_nodes = sorted(g.objects(node, SH.targetNode))
+    shape.target_subjects_of = sorted(g.objects(node, SH.targetSubjectsOf))
+    for predicate, value in sorted(g.predicate_objects(node)):
+        if predicate in SIMPLE:
+            shape.constraints.append(Constraint(predicate, _constraint_value(shapes, node, predicate, value), value))
+    qualified = _one(g, node, SH.qualifiedValueShape)
+    if qualified is not None:
+        low, high = _one(g, node, SH.qualifiedMinCount), _one(g, node, SH.qualifiedMaxCount)
+        if low is None and high is None:
+            raise ShapesError(f"{node} has sh:qualifiedValueShape but neither sh:qualifiedMinCount nor sh:qualifiedMaxCount")
+        bounds = tuple(None if v is None else _integer(v, node, p) for v, p in ((low, SH.qualifiedMinCount), (high, SH.qualifiedMaxCount)))
+        shape.constraints.append(Constraint(SH.qualifiedValueShape, (shapes.shape(qualified), *bounds), qualified))
+    shape.properties = [shapes.shape(p) for p in sorted(g.objects(node, SH.property))]
+    shape.sparql = [_read_sparql(g, shape, c) for c in sorted(g.objects(node, SH.sparql))]
+
+
+def _constraint_value(shapes: Shapes, node, predicate, value):
+    g = shapes.graph
+    if predicate in (SH.minCount, SH.maxCount):
+        return _integer(value, node, predicate)
+    if predicate in (SH.node,):
+        return shapes.shape(value)
+    if predicate in (SH["or"], SH.xone):
+        return [shapes.shape(member) for member in Collection(g, value)]
+    if predicate == SH["in"]:
+        return frozenset(to_ox(member) for member in Collection(g, value))
+    if predicate == SH.hasValue:
+        return to_ox(value)
+    if predicate == SH.languageIn:
+        return [str(tag).lower() for tag in Collection(g, value)]
+    if predicate == SH.uniqueLang:
+        return bool(value.value)
+    if predicate == SH.nodeKind and value not in NODE_KINDS:
+        raise ShapesError(f"sh:nodeKind of {node} must be one of the six SHACL node kinds, not {value}")
+    if predicate == SH.pattern:
+        if (node, SH.flags, None) in g:
+            raise _unsupported("sh:flags", node)
+        return re.compile(str(value))
+    if predicate in (SH.minInclusive, SH.maxInclusive) and not isinstance(value, Literal):
+        raise ShapesError(f"{predicate} of {node} must be a literal")
+    return value  # sh:datatype, sh:class, sh:nodeKind, sh:disjoint (an IRI), sh:minInclusive, sh:maxInclusive
+
+
+def read_path(g: Graph, node) -> Path:
+    """A SHACL path (predicate, sequence, sh:inversePath, sh:zeroOrMorePath) with its SPARQL form."""
+    if isinstance(node, URIRef):
+        return Path(node, f"<{node}>", predicate=str(node))
+    if (node, RDF.first, None) in g:
+        steps = [read_path(g, step).sparql for step in Collection(g, node)]
+        if len(steps) < 2:
+            raise ShapesError(f"the sequence path {node} needs at least two steps")
+        return Path(node, "(" + "/".join(steps) + ")")
+    terms = {p for p in g.predicates(node, None) if str(p).startswith(str(SH))}
+    if len(terms) != 1 or not terms <= PATH_TERMS:
+        written = ", ".join("sh:" + t.removeprefix(str(SH)) for t in sorted(terms)) or "no SHACL path term"
+        raise _unsupported(f"a path with {written}", node)
+    (term,) = terms
+    inner = read_path(g, _one(g, node, term))
+    if term == SH.inversePath:
+        return Path(node, f"^{inner.sparql}", predicate=inner.predicate, inverse=inner.predicate is not None)
+    return Path(node, f"{inner.sparql}*")
+
+
+def _prefix_lines(g: Graph, constraint) -> str:
+    declared: dict[str, str] = {}
+    for holder in g.objects(constraint, SH.prefixes):
+        for declaration in g.objects(holder, SH.declare):
+            prefix, namespace = _one(g, declaration, SH.prefix), _one(g, declaration, SH.namespace)
+            if prefix is None or namespace is None:
+                raise ShapesError(f"an sh:declare of {holder} needs one sh:prefix and one sh:namespace")
+            if declared.get(str(prefix), str(namespace)) != str(namespace):
+                raise ShapesError(f"the prefix {prefix}: is declared twice with different namespaces on {holder}")
+            declared[str(prefix)] = str(namespace)
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(declared.items()))
+
+
+def _read_sparql(g: Graph, shape: Shape, node) -> SparqlConstraint:
+    for predicate in set(g.predicates(node, None)):
+        if str(predicate).startswith(str(SH)) and predicate not in SPARQL_TERMS:
+            raise _unsupported(f"sh:{predicate.removeprefix(str(SH))}", node)
+    select = _one(g, node, SH.select)
+    if select is None:
+        raise _unsupported("a SPARQL constraint without sh:select (sh:ask?)", node)
+    severity = _one(g, node, SH.severity)
+    if severity is not None and severity != shape.severity:
+        # SHACL takes a result's severity from the shape; a different one on the constraint would be ignored.
+        raise ShapesError(f"the SPARQL constraint {node} says sh:severity {severity}, its shape {shape.node} {shape.severity}",
+                          "Put sh:severity on the shape that holds the sh:sparql constraint.")
+    for variable in ("PATH", "shapesGraph", "currentShape"):
+        if re.search(rf"\${variable}\b", str(select)):
+            raise _unsupported(f"${variable} in a SPARQL constraint", node)
+    return SparqlConstraint(node, _prefix_lines(g, node) + str(select), sorted(g.objects(node, SH.message)),
+                            _boolean(g, node, SH.deactivated), per_focus=needs_prebinding(str(select)))
+
+
+# --------------------------------------------------------------------------- when must $this be pre-bound?
+
+_LEXEMES = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_THIS = re.compile(r"[?$]this\b")
+
+
+def _keyword(*words: str) -> re.Pattern:
+    return re.compile(r"(?<![?$:\w])(" + "|".join(words) + r")\b", re.IGNORECASE)
+
+
+_NEVER = _keyword("MINUS", "VALUES", "SERVICE", "GRAPH", "LIMIT", "OFFSET")
+_AGGREGATE = _keyword("GROUP", "HAVING", "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT")
+_BIND = _keyword("BIND")
+
+
+def _skeleton(query: str) -> str:
+    """The query with strings, IRIs and comments blanked, so that braces and variables can be counted."""
+    return _LEXEMES.sub(lambda m: "" if m.group(0).startswith("#") else ('<>' if m.group(0).startswith("<") else '""'), query)
+
+
+def _blocks(text: str, start: int) -> tuple[str, list[tuple[str, str]], int]:
+    """From the '{' at start: the group's own text (nested groups cut out) and each nested group as
+    (the group's text just before it, the nested group's text); and the index after the closing '}'."""
+    own: list[str] = []
+    nested, depth, opened = [], 0, start
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == "{":
+            depth += 1
+            opened = i if depth == 2 else opened
+        elif ch == "}":
+            depth -= 1
+            if depth == 1:
+                nested.append(("".join(own[-12:]), text[opened:i + 1]))
+            elif depth == 0:
+                return "".join(own), nested, i + 1
+        elif depth == 1:
+            own.append(ch)
+    raise ShapesError("a SPARQL constraint has unbalanced braces")
+
+
+def _without_parentheses(text: str) -> str:
+    while re.search(r"\([^()]*\)", text):
+        text = re.sub(r"\([^()]*\)", " ", text)
+    return text
+
+
+def _bound_by_patterns(text: str, subquery: bool = False) -> bool:
+    """True when $this is bound by a triple pattern of the top-level group of this (sub)query, and elsewhere
+    appears only inside FILTER [NOT] EXISTS, in a FILTER of that group, or in subqueries that obey the same."""
+    brace = text.find("{")
+    own, nested, end = _blocks(text, brace)
+    head, tail = text[:brace], text[end:]
+    outer = head + own + tail
+    if _NEVER.search(outer) or any(_THIS.search(m) for m in re.findall(r"BIND\s*\(([^{}]*?)\bAS\b", own, re.IGNORECASE)):
+        return False
+    if _AGGREGATE.search(outer) and not (subquery and re.search(r"GROUP\s+BY\b[^{}]*[?$]this\b", tail, re.IGNORECASE)):
+        return False
+    if (subquery and not _THIS.search(head)) or not _THIS.search(_without_parentheses(own)):
+        return False
+    for before, block in nested:
+        if not _THIS.search(block) or re.search(r"EXISTS\s*$", before, re.IGNORECASE):
+            continue
+        inner = block[1:-1].strip()
+        if not (inner.upper().startswith("SELECT") and _bound_by_patterns(inner, subquery=True)):
+            return False
+    return True
+
+
+def needs_prebinding(select: str) -> bool:
+    """False when running the query once, with $this unbound, and keeping the rows whose ?this is a focus
+    node gives what pre-binding $this to each focus node gives (SHACL §5.2.1; see _bound_by_patterns).
+    Anything else (OPTIONAL or UNION around $this, MINUS, VALUES, aggregates of the outer query, …) runs once
+    per focus node, which is always right, only slower."""
+    text = _skeleton(select)
+    return "{" not in text or not _bound_by_patterns(text)
