@@ -242,3 +242,16 @@ def test_build_summary_on_stderr(built_copy, runner):
     assert "published release" in result.stderr and "conforms" in result.stderr
     info = json.loads((built_copy / "dist" / "build.json").read_text())
     assert info["graphs"][str(STATED)] > 1000
+
+
+def test_build_follows_the_validator_setting(built_copy, monkeypatch):
+    """Regression: build() used the default validator whatever Settings.validator said."""
+    import pyshacl
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("pyshacl was called")
+
+    monkeypatch.setattr(pyshacl, "validate", refuse)
+    build(settings_for(built_copy, validator="oxigraph"))
+    with pytest.raises(RuntimeError, match="pyshacl was called"):
+        build(settings_for(built_copy, validator="pyshacl"))

@@ -152,8 +152,9 @@ def validate_upload(data: Graph) -> ValidationReport:
     """Validate a graph against the project's shapes and ontology (loaded once per app)."""
     reference = _reference()
     with reference.lock:
-        reference.load(current_app.extensions["ecograph"].settings)
-        return validate_graph(data, reference.shapes, reference.ontology)
+        settings = current_app.extensions["ecograph"].settings
+        reference.load(settings)
+        return validate_graph(data, reference.shapes, reference.ontology, settings.validator)
 
 
 def _report_type() -> str:

@@ -24,7 +24,7 @@ def build(settings: Settings | None = None) -> BuildResult:
     """Build the graph into dist/. Refuses to publish data with a Violation (NotConformingError)."""
     settings = settings or load_settings()
     sources = load_sources(settings)
-    report = validate(sources)
+    report = validate(sources, settings.validator)
     if not report.conforms:
         raise NotConformingError(f"the data does not conform: {report.summary()}; nothing was published", report)
     inferences = reason(sources, settings.reasoner)
