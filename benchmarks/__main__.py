@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
 from pathlib import Path
@@ -38,6 +39,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=RESULTS,
                         help="where latest.md, latest.svg and latest.json go (default benchmarks/results)")
     parser.add_argument("--work", type=Path, help="keep the data, stores and logs here (default: a temporary folder, removed)")
+    parser.add_argument("--render", type=Path, metavar="JSON",
+                        help="run nothing: write the Markdown and SVG again from a results JSON (e.g. benchmarks/results/latest.json)")
     args = parser.parse_args(argv)
     unknown = set(_csv(args.engines)) - set(ENGINES)
     if unknown:
@@ -48,6 +51,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
+    if args.render:
+        results = json.loads(args.render.read_text(encoding="utf-8"))
+        report.compare(results)
+        paths = report.write(results, args.out)
+        print(report.summary(results))
+        print("wrote " + ", ".join(p.name for p in paths.values()) + f" in {args.out}")
+        return
     options = Options(scales=_csv(args.scales), repeats=args.repeats, warmup=args.warmup, seconds=args.seconds, clients=args.clients,
                       limit=args.limit, query_budget=args.query_budget, build_budget=args.build_budget,
                       engines=tuple(e for e in ENGINES if e in _csv(args.engines)), groups=tuple(_csv(args.groups)),

@@ -419,7 +419,7 @@ def svg(results: dict) -> str:
     top = 36 + legend_h + 20
     body = [charts.text(20, 22, "ecograph benchmark: cost against scale (log-log)", 15, weight="bold"), legend_svg,
             _panel(70, top, panel_w, panel_h, cost, "geomean p50 of the coverage and gap queries (ms)"),
-            _panel(70 + panel_w + 110, top, panel_w, panel_h, memory, "peak RSS (MiB)")]
+            _panel(70 + panel_w + 110, top, panel_w, panel_h, memory, "peak RSS, VmHWM, loading included (MiB)")]
     return charts.svg("bench-cost", width, top + panel_h + 60, "Query cost and peak memory against the number of quads served",
                       "".join(body)) + "\n"
 
@@ -504,6 +504,9 @@ def summary(results: dict) -> str:
             for mix, t in scale["engines"].get(name, {}).get("throughput", {}).items():
                 parts.append(f"{name} {mix} {_fmt(t['req_per_s'])} req/s")
         lines.append("  ".join(parts))
+        for name, v in r.get("pyoxigraph", {}).get("per_query", {}).items():
+            lines.append(f"    {name}: {r['ecograph']} ÷ pyoxigraph {_fmt(v['x'], 2)} ({v['added_ms']:+,.1f} ms)"
+                         + ("" if v["meets"] else " — over the target"))
     bad = unexplained_mismatches(results)
     lines.append("row counts: " + ("all engines agree (apart from known rdflib departures)" if not bad else "MISMATCH " + ", ".join(bad)))
     return "\n".join(lines)
