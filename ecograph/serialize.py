@@ -18,7 +18,8 @@ from rdflib.namespace import RDF, XSD
 from ecograph.namespaces import bind_all
 
 
-def _ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term (a plain literal is an xsd:string, as in RDF 1.1)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -30,7 +31,7 @@ def _ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 def _ox_triples(graph: Graph) -> list[ox.Triple]:
     """The triples of graph as pyoxigraph triples, in the order of their N-Triples text."""
-    return sorted((ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in graph), key=str)
+    return sorted((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph), key=str)
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from ecograph.errors import EcographError
+from ecograph.serialize import to_ox
 
 
 class ShapesError(EcographError):
@@ -39,17 +40,6 @@ STRUCTURE = {SH.name, SH.description, SH.message, SH.severity, SH.deactivated, S
 SPARQL_TERMS = {SH.select, SH.message, SH.prefixes, SH.deactivated, SH.severity, SH.name, SH.description}
 NODE_KINDS = {SH.IRI, SH.BlankNode, SH.Literal, SH.BlankNodeOrIRI, SH.BlankNodeOrLiteral, SH.IRIOrLiteral}
 PATH_TERMS = {SH.inversePath, SH.zeroOrMorePath}
-
-
-def to_ox(term):
-    """An rdflib term as a pyoxigraph term (a plain literal is an xsd:string, as in RDF 1.1)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
 def from_ox(term):
