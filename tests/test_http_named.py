@@ -293,3 +293,20 @@ def test_a_parameter_the_query_declares_is_not_taken_by_the_endpoint(built_setti
             assert api_rows == len(run_named("gaps-stakeholder-phase", {"layer": layer}, built_settings).rows)
     finally:
         app.extensions["ecograph"].close()
+
+
+def test_a_query_file_added_or_changed_is_seen_without_a_restart(built_root, tmp_path):
+    """The catalogue is kept between requests and read again when a query file changes."""
+    root = tmp_path / "project"
+    shutil.copytree(built_root / "queries", root / "queries")
+    app = create_app(Settings(root=root, dist=built_root / "dist"))
+    try:
+        client = app.test_client()
+        assert client.get("/queries/added?format=csv").status_code == 404
+        path = root / "queries" / "added.rq"
+        path.write_text("# title: Added\n# description: A test query.\nSELECT ?n WHERE { VALUES ?n { 1 } }\n", encoding="utf-8")
+        assert _rows(client.get("/queries/added?format=csv").get_data(as_text=True)) == [["n"], ["1"]]
+        path.write_text("# title: Added\n# description: A test query, changed.\nSELECT ?n WHERE { VALUES ?n { 2 } }\n", encoding="utf-8")
+        assert _rows(client.get("/queries/added?format=csv").get_data(as_text=True)) == [["n"], ["2"]]
+    finally:
+        app.extensions["ecograph"].close()

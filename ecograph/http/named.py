@@ -32,8 +32,19 @@ class ListingNotAcceptable(UsageError):
     hint = "Ask for application/json or text/html (or format=json|html)."
 
 
+_CATALOGUES: dict = {}  # queries folder -> (the files' names, sizes and times, the catalogue read from them)
+
+
 def _catalogue() -> dict[str, NamedQuery]:
-    return catalogue(current_app.extensions["ecograph"].settings)
+    """The named queries, read again only when a query file changes (reading them all cost ~2 ms a request)."""
+    settings = current_app.extensions["ecograph"].settings
+    folder = settings.queries_dir
+    stamp = tuple((p.name, st.st_size, st.st_mtime_ns) for p in sorted(folder.glob("*.rq")) for st in [p.stat()])
+    known = _CATALOGUES.get(folder)
+    if known is None or known[0] != stamp:
+        known = (stamp, catalogue(settings))
+        _CATALOGUES[folder] = known
+    return known[1]
 
 
 def query_form(query: NamedQuery) -> str:
