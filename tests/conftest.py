@@ -3,6 +3,7 @@ a build of it made once, settings pointing at it, and a click runner."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -99,3 +100,17 @@ def virtuoso_app(built_root, virtuoso):
     app = create_app(settings_for(built_root, store=virtuoso.endpoint, query_timeout_s=10.0))
     yield app
     app.extensions["ecograph"].close()
+
+
+@contextlib.contextmanager
+def data_app(directory: Path, name: str, turtle: str):
+    """An app serving one Turtle file (serve --data) with one real worker, closed afterwards."""
+    from ecograph.http import create_app
+
+    path = directory / name
+    path.write_text(turtle, encoding="utf-8")
+    app = create_app(settings_for(directory, workers=1), data_files=[path])
+    try:
+        yield app
+    finally:
+        app.extensions["ecograph"].close()

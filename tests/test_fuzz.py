@@ -139,15 +139,10 @@ SMALL_DATA = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     """/sparql over a small file (serve --data) with one real worker: the handler is the same, and no build is needed."""
-    from ecograph.http import create_app
-    from tests.conftest import settings_for
+    from tests.conftest import data_app
 
-    root = tmp_path_factory.mktemp("fuzz")
-    path = root / "small.ttl"
-    path.write_text(SMALL_DATA, encoding="utf-8")
-    app = create_app(settings_for(root, workers=1), data_files=[path])
-    yield app.test_client()
-    app.extensions["ecograph"].close()
+    with data_app(tmp_path_factory.mktemp("fuzz"), "small.ttl", SMALL_DATA) as app:
+        yield app.test_client()
 
 
 def _header_safe(value):

@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 
 from ecograph.settings import Settings
-from tests.conftest import PROJECT_PARTS, settings_for
+from tests.conftest import PROJECT_PARTS, data_app
 from tests.hostile.corpus import CASES, EVIL_DATA, EVIL_QUERY, PORT, Case
 from tests.test_http_named import LABEL_SEARCH, LINES_OF
 
@@ -77,14 +77,8 @@ def hostile_app(built_root, tmp_path_factory):
 @pytest.fixture(scope="module")
 def evil_app(tmp_path_factory):
     """serve --data over a file whose labels hold HTML and script."""
-    from ecograph.http import create_app
-
-    root = tmp_path_factory.mktemp("hostile-data")
-    path = root / "evil.ttl"
-    path.write_text(EVIL_DATA, encoding="utf-8")
-    app = create_app(settings_for(root, workers=1), data_files=[path])
-    yield app
-    app.extensions["ecograph"].close()
+    with data_app(tmp_path_factory.mktemp("hostile-data"), "evil.ttl", EVIL_DATA) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

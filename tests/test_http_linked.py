@@ -19,7 +19,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL
 
 from ecograph.namespaces import BASE, ECO, ONTOLOGY_IRI
-from tests.conftest import settings_for
+from tests.conftest import data_app
 from tests.rdfload import _term
 
 ID = BASE + "id/"
@@ -329,27 +329,13 @@ def test_graph_and_shapes_iris_redirect_to_their_dumps(client):
 
 # ------------------------------------------------------------------ serve --data: escaping
 
-EVIL = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix ecograph: <https://w3id.org/ecograph/ontology#> .
-<https://w3id.org/ecograph/id/program/evil> a ecograph:SupportProgram ;
-    rdfs:label "<script>alert(1)</script>"@en , "\\"><img src=x onerror=alert(2)>"@ja ;
-    rdfs:seeAlso <javascript:alert(3)> ;
-    ecograph:asWritten "a & b < c" .
-<https://w3id.org/ecograph/id/program/other> rdfs:label "</td><script>alert(4)</script>"@en ;
-    rdfs:seeAlso <https://w3id.org/ecograph/id/program/evil> .
-"""
-
-
 @pytest.fixture(scope="module")
 def data_client(tmp_path_factory):
-    from ecograph.http import create_app
+    """serve --data over the hostile corpus's data, whose labels hold HTML and script."""
+    from tests.hostile.corpus import EVIL_DATA
 
-    root = tmp_path_factory.mktemp("linked-data")
-    path = root / "evil.ttl"
-    path.write_text(EVIL, encoding="utf-8")
-    app = create_app(settings_for(root, workers=1), data_files=[path])
-    yield app.test_client()
-    app.extensions["ecograph"].close()
+    with data_app(tmp_path_factory.mktemp("linked-data"), "evil.ttl", EVIL_DATA) as app:
+        yield app.test_client()
 
 
 def test_pages_escape_everything_the_data_holds(data_client):
