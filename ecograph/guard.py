@@ -6,6 +6,7 @@ literal is not mistaken for one."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -117,6 +118,23 @@ def analyse(text: str, dataset_graphs: set[str], allow_service: set[str] | froze
             (analysis.from_named if named else analysis.from_graphs).append(target)
         i += 1
     return analysis
+
+
+CACHED_TEXT_CHARS = 16_384  # longer texts are analysed every time (the cache stays under 512 × 16 KB)
+
+
+@functools.lru_cache(maxsize=512)
+def _analyse_cached(text: str, dataset_graphs: frozenset, allow_service: frozenset) -> Analysis:
+    return analyse(text, set(dataset_graphs), allow_service)
+
+
+def analyse_once(text: str, dataset_graphs: frozenset, allow_service: frozenset = frozenset()) -> Analysis:
+    """analyse(), remembered for texts seen before (named queries, a client repeating itself): about 1.5 ms of
+    every request for a named query. The Analysis returned is shared: read it, never change it. A refused
+    text raises every time (exceptions are not remembered)."""
+    if len(text) > CACHED_TEXT_CHARS:
+        return analyse(text, set(dataset_graphs), allow_service)
+    return _analyse_cached(text, dataset_graphs, allow_service)
 
 
 def _iri(token, prefixes: dict[str, str]) -> str | None:

@@ -1,6 +1,10 @@
-"""The serving store: the build's dataset loaded into an on-disk pyoxigraph store, one per release, made
-once and then opened read-only by the query workers. `serve --data FILE…` makes one from arbitrary files.
-With settings.store = "rdflib" no store is made: the workers load the files themselves (workers.py)."""
+"""The serving store of the build's dataset (or, with `serve --data FILE…`, of arbitrary files):
+- storage = "memory" (default): the files are loaded into an in-memory pyoxigraph store by a holder process,
+  and the query workers are forked from it (workers.Holder);
+- storage = "disk": an on-disk pyoxigraph store, one per release, made once and then opened read-only by the
+  query workers;
+- store = "rdflib": no store is made: the workers load the files themselves (workers.py);
+- store = a URL: a remote SPARQL endpoint that holds the build (remote.py)."""
 
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ class Served:
     release: str
     dist: Path | None
     files: list[Path]
+    holder: object | None = None  # workers.Holder: the in-memory store (storage = "memory")
 
 
 def _graph_names(store_path: Path) -> list[str]:
@@ -104,6 +109,15 @@ def _serve(settings: Settings, files: list[Path], release: str, dist: Path | Non
         return Served(store=None, graphs=_graph_names_in(files), release=release, dist=dist, files=files)
     if settings.store != "oxigraph":
         raise UsageError(f"unknown store '{settings.store}'", "Use 'oxigraph', 'rdflib' or the URL of a SPARQL endpoint.")
+    if settings.storage == "memory":
+        from ecograph.workers import Holder
+
+        for path in files:
+            _format(path)  # an unknown file type is a usage error before anything is loaded
+        holder = Holder(files)
+        return Served(store=None, graphs=holder.graphs, release=release, dist=dist, files=files, holder=holder)
+    if settings.storage != "disk":
+        raise UsageError(f"unknown storage '{settings.storage}'", "Use 'memory' or 'disk'.")
     target = settings.root / ".dist" / "stores" / release
     if not target.exists():
         _make_store(target, files)

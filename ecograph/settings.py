@@ -17,7 +17,8 @@ class Settings:
 
     root: Path = field(default=PROJECT_ROOT, metadata={"help": "Project root holding ontology/, shapes/, data/ and queries/."})
     dist: Path = field(default=PROJECT_ROOT / "dist", metadata={"help": "Where the build is published (a link to the last good release)."})
-    store: str = field(default="oxigraph", metadata={"help": "Query store of the CLI and the server: 'oxigraph' (default; on disk while serving), 'rdflib' (in memory; a slower fallback), or for the server the URL of a SPARQL endpoint holding the build (see `ecograph load`)."})
+    store: str = field(default="oxigraph", metadata={"help": "Query store of the CLI and the server: 'oxigraph' (default; see storage), 'rdflib' (in memory; a slower fallback), or for the server the URL of a SPARQL endpoint holding the build (see `ecograph load`)."})
+    storage: str = field(default="memory", metadata={"help": "Where the server's oxigraph store lives: 'memory' (default; the release is loaded once into memory by a holder process, and the query workers are forked from it, sharing that copy) or 'disk' (the workers open an on-disk store, made once per release, read-only: slower, for data larger than memory)."})
     query_timeout_s: float = field(default=10.0, metadata={"help": "Time limit of one SPARQL query, in seconds."})
     max_rows: int = field(default=10_000, metadata={"help": "Results beyond this many rows are cut off, and the output says so."})
     reasoner: str = field(default="reasonable", metadata={"help": "OWL 2 RL reasoner of the build: 'reasonable' (compiled, default) or 'owlrl' (pure Python, the reference; same result, about 20 times slower)."})

@@ -265,7 +265,11 @@ def _short_syntax_error(message: str) -> str:
 
 def _worker_main(engine: str, source, conn) -> None:
     open_store, run = ENGINES[engine]
-    store = open_store(source)
+    _serve_jobs(open_store(source), run, conn)
+
+
+def _serve_jobs(store, run, conn) -> None:
+    """A worker's loop: say ready, then answer jobs until the server closes the pipe."""
     conn.send(("ready", None))
     while True:
         try:
@@ -278,6 +282,169 @@ def _worker_main(engine: str, source, conn) -> None:
             conn.send(("syntax", _short_syntax_error(str(exc))))
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             conn.send(("error", str(exc)))
+
+
+# ------------------------------------------------------------------ in memory: one loaded copy, forked workers
+
+def _holder_main(files: list[str], conn) -> None:
+    """The holder: load the files into an in-memory pyoxigraph store once, then fork a query worker whenever the
+    server asks (it sends one end of a fresh pipe). A forked worker starts at once and shares the holder's memory
+    copy-on-write; the holder itself never queries. It reaps its workers and kills one only on the server's word."""
+    import os
+    import signal
+
+    import pyoxigraph as ox
+    from multiprocessing.connection import Connection
+    from multiprocessing.reduction import recv_handle
+
+    from ecograph.serving import FORMATS
+
+    store = ox.Store()
+    try:
+        for path in files:
+            store.bulk_load(path=path, format=FORMATS[Path(path).suffix.lower()])
+    except (SyntaxError, OSError, ValueError) as exc:
+        conn.send(("failed", f"{Path(path).name}: {exc}"))
+        return
+    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    conn.send(("ready", {"graphs": graphs, "quads": len(store)}))
+    children: set[int] = set()
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:  # the server has gone: its workers see their own pipes close and end by themselves
+            return
+        for pid in list(children):  # reap the workers that ended by themselves (a crash, a kill from outside)
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                    children.discard(pid)
+            except ChildProcessError:
+                children.discard(pid)
+        if message[0] == "fork":
+            fd = recv_handle(conn)
+            pid = os.fork()
+            if pid == 0:  # the worker: only its own pipe, then jobs until the server closes it
+                code = 0
+                try:
+                    # keep only its own pipe: an inherited descriptor (the holder's pipe, or the one its parent
+                    # watches to know the holder ended) would keep them open after the holder is gone
+                    os.closerange(3, fd)
+                    os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
+                    signal.signal(signal.SIGINT, signal.SIG_DFL)
+                    _serve_jobs(store, _run, Connection(fd))
+                except BaseException:
+                    code = 1
+                finally:
+                    os._exit(code)
+            os.close(fd)
+            children.add(pid)
+            conn.send(pid)
+        elif message[0] == "kill":
+            pid = message[1]
+            if pid in children:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                children.discard(pid)
+            conn.send(True)
+
+
+class Holder:
+    """The process that holds the release in memory and forks the query workers (storage = "memory")."""
+
+    def __init__(self, files: list[Path], start_timeout_s: float = 3600.0):
+        self.files = [str(p) for p in files]
+        ctx = mp.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_holder_main, args=(self.files, child), daemon=True)
+        self.process.start()
+        child.close()
+        self._lock = threading.Lock()
+        if not self.conn.poll(start_timeout_s):
+            self.close()
+            raise EcographError(f"the store did not load within {start_timeout_s:g} s")
+        try:
+            kind, payload = self.conn.recv()
+        except EOFError as exc:
+            self.close()
+            raise EcographError("the process loading the store died (out of memory?)") from exc
+        if kind != "ready":
+            self.close()
+            raise UsageError(f"the data cannot be served: {payload}", "Fix the file, or build again.")
+        self.graphs: list[str] = payload["graphs"]
+        self.quads: int = payload["quads"]
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def fork(self) -> _Forked:
+        """A new query worker, forked from the holder and connected to this process by a pipe of its own."""
+        from multiprocessing.connection import Pipe
+        from multiprocessing.reduction import send_handle
+
+        ours, theirs = Pipe()
+        try:
+            with self._lock:
+                self.conn.send(("fork",))
+                send_handle(self.conn, theirs.fileno(), self.process.pid)
+                pid = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            ours.close()
+            raise EngineCrashed("the process holding the store has died") from exc
+        finally:
+            theirs.close()
+        worker = _Forked(self, pid, ours)
+        if not ours.poll(60):
+            worker.kill()
+            raise EcographError("a query worker did not start within 60 s")
+        try:
+            ours.recv()
+        except EOFError as exc:
+            worker.kill()
+            raise EcographError("a query worker died while starting") from exc
+        return worker
+
+    def kill(self, pid: int) -> None:
+        try:
+            with self._lock:
+                self.conn.send(("kill", pid))
+                self.conn.recv()
+        except (EOFError, OSError):
+            # the holder is gone; the worker, orphaned, is ours to stop
+            import os
+            import signal
+
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class _Forked:
+    """A query worker forked by the holder: the same pipe protocol as a spawned worker."""
+
+    def __init__(self, holder: Holder, pid: int, conn):
+        self.holder, self.pid, self.conn = holder, pid, conn
+
+    def alive(self) -> bool:
+        import os
+
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as f:  # a worker that died is a zombie until the holder reaps it
+                return f.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+        except (FileNotFoundError, ProcessLookupError):
+            return False
+        except OSError:
+            return os.path.exists(f"/proc/{self.pid}")
+
+    def kill(self) -> None:
+        self.holder.kill(self.pid)
+        self.conn.close()
 
 
 class _Worker:
@@ -297,6 +464,13 @@ class _Worker:
         if kind != "ready":
             raise EcographError(f"a query worker failed to start: {payload}")
 
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
     def kill(self) -> None:
         if self.process.is_alive():
             self.process.kill()
@@ -305,21 +479,46 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of worker processes over one read-only store: engine 'oxigraph' opens the on-disk
-    store at source; engine 'rdflib' loads the RDF files in source (a list) into memory."""
+    """A fixed number of worker processes over one read-only store. source is what the engine reads:
+    'oxigraph', the on-disk store's folder; 'rdflib', the RDF files (a list), loaded by each worker; 'memory', a
+    Holder whose in-memory copy of the files the workers are forked from (and share)."""
 
-    def __init__(self, source: Path | list[Path], size: int = 2, engine: str = "oxigraph"):
-        if engine not in ENGINES:
+    def __init__(self, source: Path | list[Path] | Holder, size: int = 2, engine: str = "oxigraph"):
+        if engine not in (*ENGINES, "memory"):
             raise UsageError(f"unknown store '{engine}'", "Use 'oxigraph' or 'rdflib'.")
         self.engine = engine
-        self.source = [str(p) for p in source] if isinstance(source, list) else str(source)
+        if engine == "memory":
+            self.holder = source
+        else:
+            self.source = [str(p) for p in source] if isinstance(source, list) else str(source)
         self._ctx = mp.get_context("spawn")
         self._idle: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self.size = size
         self.restarts = 0
+        self._workers: dict = {}  # pid -> worker, for pids()
         for _ in range(size):
-            self._idle.put(_Worker(self._ctx, self.engine, self.source))
+            self._idle.put(self._start())
+
+    def _start(self):
+        if self.engine != "memory":
+            worker = _Worker(self._ctx, self.engine, self.source)
+        else:
+            with self._lock:
+                if not self.holder.alive():  # killed (an operator, the OOM killer): load the data again
+                    self.holder.close()
+                    self.holder = Holder(self.holder.files)
+                holder = self.holder
+            worker = holder.fork()
+        with self._lock:
+            self._workers[worker.pid] = worker
+        return worker
+
+    def pids(self) -> list[int]:
+        """The process ids of the query workers (and of the holder of the in-memory store, first, if any)."""
+        with self._lock:
+            workers = sorted(self._workers)
+        return ([self.holder.process.pid] if self.engine == "memory" else []) + workers
 
     def run(self, job: dict, timeout_s: float, wait_s: float = 30.0) -> Answer:
         """Run one job; QueryTimeout kills the worker at the limit, EngineCrashed if it died."""
@@ -328,7 +527,7 @@ class QueryPool:
         except queue.Empty as exc:
             raise Busy("every query worker is busy") from exc
         # killed from outside while idle (an operator, the OOM killer): its pipe has closed, or it has been reaped
-        if worker.conn.poll(0) or not worker.process.is_alive():
+        if worker.conn.poll(0) or not worker.alive():
             worker = self._replace(worker)
         replace = False
         try:
@@ -359,12 +558,13 @@ class QueryPool:
             raise QueryError(f"the query failed: {payload}")
         return payload
 
-    def _replace(self, worker: _Worker) -> _Worker:
+    def _replace(self, worker):
         worker.kill()
         with self._lock:
             self.restarts += 1
+            self._workers.pop(worker.pid, None)
         try:
-            return _Worker(self._ctx, self.engine, self.source)
+            return self._start()
         except EcographError:
             self._idle.put(worker)  # keep the pool's size: the dead one is replaced on its next turn
             raise
@@ -375,6 +575,8 @@ class QueryPool:
                 self._idle.get_nowait().kill()
             except queue.Empty:
                 break
+        if self.engine == "memory":
+            self.holder.close()
 
 
 def wait_ready(pool: QueryPool, timeout: float = 30.0) -> None:

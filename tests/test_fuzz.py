@@ -75,6 +75,28 @@ def test_guard_refuses_cleanly_or_accepts_without_service(text):
         assert analysis.depth <= guard.MAX_DEPTH and analysis.operations <= guard.MAX_OPERATIONS
 
 
+def _outcome(analyse, text: str):
+    try:
+        return analyse(text, frozenset({"https://w3id.org/ecograph/graph/stated"}), frozenset())
+    except guard.Refused as exc:
+        return type(exc), exc.message
+
+
+@FAST
+@given(text=st.one_of(st.text(max_size=400), st.lists(fragments, max_size=40).map(" ".join)))
+def test_the_remembered_analysis_is_the_analysis_and_a_refusal_is_never_remembered_away(text):
+    first = _outcome(guard.analyse_once, text)
+    assert first == _outcome(guard.analyse, text)
+    assert _outcome(guard.analyse_once, text) == first  # asked again (remembered, or refused again)
+
+
+def test_long_texts_are_not_remembered():
+    long = "ASK { ?s ?p ?o }" + " " * guard.CACHED_TEXT_CHARS
+    before = guard._analyse_cached.cache_info().currsize
+    assert guard.analyse_once(long, frozenset()).form == "ASK"
+    assert guard._analyse_cached.cache_info().currsize == before
+
+
 @FAST
 @given(before=st.lists(fragments, max_size=20), after=st.lists(fragments, max_size=20), target=service_targets,
        keyword=st.sampled_from(["SERVICE", "service", "Service", "sErViCe"]))

@@ -149,17 +149,22 @@ def _server_pid(port: int) -> int:
     return int(subprocess.run(["pgrep", "-f", "--", f"--port {port}"], capture_output=True, text=True, check=True).stdout.split()[0])
 
 
-def _query_workers(pid: int) -> list[int]:
-    """The server's query worker processes (multiprocessing children, not its resource tracker)."""
+def _children(pid: int) -> list[int]:
     import subprocess
 
-    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [int(c) for c in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+
+
+def _query_workers(pid: int) -> list[int]:
+    """The server's query worker processes: with storage = "memory" (the default) the children of the holder of
+    the in-memory store (itself a multiprocessing child of the server); with storage = "disk" the server's own
+    multiprocessing children. Never the resource tracker."""
     workers = []
-    for child in children:
+    for child in _children(pid):
         with open(f"/proc/{child}/cmdline", "rb") as f:
             cmdline = f.read().replace(b"\0", b" ")
         if b"multiprocessing" in cmdline and b"resource_tracker" not in cmdline:
-            workers.append(int(child))
+            workers.extend(_children(child) or [child])
     return workers
 
 

@@ -1,9 +1,10 @@
-"""The serving store is derived data: a missing one is made, a damaged one is made again, and a missing build
+"""The on-disk serving store (storage = "disk") is derived data: a missing one is made, a damaged one is made again, and a missing build
 is a clear error at start."""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import pytest
 
@@ -20,12 +21,12 @@ def built_copy(built_root, tmp_path):
 
 
 def test_a_missing_store_is_made(built_copy):
-    served = serve_release(settings_for(built_copy))
+    served = serve_release(replace(settings_for(built_copy), storage="disk"))
     assert served.store.exists() and "https://w3id.org/ecograph/graph/stated" in served.graphs
 
 
 def test_a_corrupt_store_is_made_again(built_copy):
-    settings = settings_for(built_copy)
+    settings = replace(settings_for(built_copy), storage="disk")
     store = serve_release(settings).store
     for path in store.iterdir():  # damage every file of the RocksDB folder
         if path.is_file():

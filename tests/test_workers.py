@@ -3,15 +3,19 @@ segmentation fault on queries nested about 2,000 deep) costs only its worker, ne
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ecograph.serving import serve_release
 from ecograph.workers import EngineCrashed, QueryPool, QueryTimeout
 
 
-@pytest.fixture(scope="module")
-def pool(built_settings):
-    pool = QueryPool(serve_release(built_settings).store, size=1)
+@pytest.fixture(scope="module", params=["memory", "disk"])
+def pool(request, built_settings):
+    """Both kinds of oxigraph worker: forked from the holder of the in-memory store, and spawned over the on-disk store."""
+    served = serve_release(replace(built_settings, storage=request.param))
+    pool = QueryPool(served.holder, size=1, engine="memory") if served.holder else QueryPool(served.store, size=1)
     yield pool
     pool.close()
 
@@ -38,3 +42,57 @@ def test_the_time_limit_kills_the_worker_and_a_new_one_answers(pool):
         pool.run({"query": heavy, "max_rows": 10}, 0.5)
     assert pool.restarts == before + 1
     assert _ask(pool) is True
+
+
+def test_forked_workers_share_the_holders_store_and_a_killed_holder_is_loaded_again(built_settings):
+    """storage = "memory": the workers are children of the holder, so they answer at once from its copy; when the
+    holder itself is killed, the workers it forked go on answering, and the next worker to be started brings a
+    new holder that loads the data again."""
+    import os
+    import signal
+
+    served = serve_release(replace(built_settings, storage="memory"))
+    pool = QueryPool(served.holder, size=2, engine="memory")
+    try:
+        holder, *workers = pool.pids()
+        assert len(workers) == 2 and holder == served.holder.process.pid
+        for worker in workers:  # forked by the holder, not spawned by us
+            with open(f"/proc/{worker}/stat") as f:
+                assert int(f.read().rsplit(")", 1)[1].split()[1]) == holder
+        os.kill(holder, signal.SIGKILL)
+        served.holder.process.join(10)
+        assert _ask(pool) is True and _ask(pool) is True  # both workers outlive their holder
+        with pytest.raises(QueryTimeout):  # a timeout replaces its worker: a new holder is started for it
+            pool.run({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", "max_rows": 10}, 0.5)
+        new_holder = pool.pids()[0]
+        assert new_holder != holder and pool.holder.quads == served.holder.quads
+        assert _ask(pool) is True and _ask(pool) is True
+    finally:
+        pool.close()
+    for pid in pool.pids():  # closing the pool stops the holder and every worker
+        _wait_gone(pid)
+
+
+def _wait_gone(pid: int) -> None:
+    import time
+
+    for _ in range(100):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                    return
+        except FileNotFoundError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} still runs after close()")
+
+
+def test_a_file_the_holder_cannot_read_is_a_usage_error(built_settings, tmp_path):
+    from ecograph.errors import UsageError
+    from ecograph.serving import serve_files
+
+    broken = tmp_path / "broken.nq"
+    broken.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n<urn:a> <urn:b> \"unterminated .\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="broken.nq") as info:
+        serve_files([broken], replace(built_settings, storage="memory"))
+    assert "line 2" in str(info.value) or "2:" in str(info.value)

@@ -16,7 +16,8 @@ from ecograph.settings import Settings, load_settings
 
 class Engine:
     """The served store and its worker pool, started on first use (so that creating an app is cheap).
-    settings.store picks the engine of the workers: pyoxigraph on disk (default) or rdflib in memory."""
+    settings.store picks the engine of the workers: pyoxigraph (default; in memory or on disk, see
+    settings.storage), rdflib in memory, or a remote SPARQL endpoint."""
 
     def __init__(self, settings: Settings, data_files: list[Path] | None = None):
         self.settings = settings
@@ -51,6 +52,8 @@ class Engine:
                         self._pool = RemotePool(self.settings.store, served.graphs, self.settings.workers)
                     elif self.settings.store == "rdflib":  # the fallback: each worker loads the files into memory
                         self._pool = QueryPool(served.files, self.settings.workers, engine="rdflib")
+                    elif served.holder is not None:  # the default: workers forked from the in-memory store
+                        self._pool = QueryPool(served.holder, self.settings.workers, engine="memory")
                     else:
                         self._pool = QueryPool(served.store, self.settings.workers)
         return self._pool
@@ -58,6 +61,8 @@ class Engine:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
+        elif self._served is not None and self._served.holder is not None:
+            self._served.holder.close()
 
 
 def create_app(settings: Settings | None = None, data_files: list[Path] | None = None) -> Flask:

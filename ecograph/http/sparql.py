@@ -136,8 +136,7 @@ def execute(text: str, params: dict, accept: str | None, format_param: str | Non
     engine = _engine()
     settings = engine.settings
     served = engine.served
-    allow = set(settings.service_allow.split())
-    analysis = guard.analyse(text, set(served.graphs), allow)
+    analysis = guard.analyse_once(text, frozenset(served.graphs), frozenset(settings.service_allow.split()))
     form = analysis.form or "SELECT"
     offered = results.offered_for(form)
     if format_param:
