@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ecograph.errors import EcographError, QueryError, UsageError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -50,6 +52,7 @@ class Answer:
     rows: list[tuple]
     boolean: bool | None
     truncated: bool
+    body: bytes | None = None  # the answer already serialised (a job that names its media type), rows then empty
 
 
 def _answer(form: str, variables: list[str], rows, limit: int, boolean: bool | None = None) -> Answer:
@@ -64,16 +67,18 @@ def _answer(form: str, variables: list[str], rows, limit: int, boolean: bool | N
 # ------------------------------------------------------------------ oxigraph: an on-disk store, opened read-only
 
 def _term(t):
-    import pyoxigraph as ox
-
+    """A pyoxigraph term as a term tuple (kind, value, datatype, language). Classes are compared by identity:
+    this runs for every value of every row, and is twice as fast as a chain of isinstance."""
+    cls = t.__class__
+    if cls is ox.NamedNode:
+        return ("uri", t.value, None, None)
+    if cls is ox.Literal:
+        language = t.language
+        return ("literal", t.value, None if language else t.datatype.value, language)
     if t is None:
         return None
-    if isinstance(t, ox.NamedNode):
-        return ("uri", t.value, None, None)
-    if isinstance(t, ox.BlankNode):
+    if cls is ox.BlankNode:
         return ("bnode", t.value, None, None)
-    if isinstance(t, ox.Literal):
-        return ("literal", t.value, None if t.language else t.datatype.value, t.language)
     return ("literal", str(t), None, None)
 
 
@@ -277,11 +282,23 @@ def _serve_jobs(store, run, conn) -> None:
         except EOFError:
             return
         try:
-            conn.send(("ok", run(store, job)))
+            conn.send(("ok", _rendered(run(store, job), job)))
         except SyntaxError as exc:
             conn.send(("syntax", _short_syntax_error(str(exc))))
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             conn.send(("error", str(exc)))
+
+
+def _rendered(answer: Answer, job: dict) -> Answer:
+    """With job["media"], the answer serialised here, in the worker: the server process (one interpreter for
+    every request) then only passes bytes on, and a large answer crosses the pipe as one string."""
+    media = job.get("media")
+    if not media:
+        return answer
+    from ecograph import results
+
+    body = results.render(answer, media, job["max_rows"])
+    return Answer(answer.form, answer.variables, [], answer.boolean, answer.truncated, body)
 
 
 # ------------------------------------------------------------------ in memory: one loaded copy, forked workers

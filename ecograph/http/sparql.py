@@ -156,8 +156,9 @@ def execute(text: str, params: dict, accept: str | None, format_param: str | Non
     key = cache.key(served.release, job, media)
     hit = engine.cache.get(key)
     if hit is None:
-        answer = engine.pool.run(job, timeout)
-        hit = cache.Cached(results.render(answer, media, settings.max_rows), f"{media}; charset=utf-8", answer.truncated)
+        answer = engine.pool.run({**job, "media": media}, timeout)  # an embedded worker serialises it; a remote store does not
+        body = answer.body if answer.body is not None else results.render(answer, media, settings.max_rows)
+        hit = cache.Cached(body, f"{media}; charset=utf-8", answer.truncated)
         engine.cache.put(key, hit)
         state = "miss"
     else:
