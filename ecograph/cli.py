@@ -43,7 +43,7 @@ def _store(ctx, param, value: str | None) -> str | None:
               help="Project root holding ontology/, shapes/, data/ and queries/ (default: this checkout).")
 @click.option("--dist", type=click.Path(path_type=Path), help="Where builds are published (default: ROOT/dist).")
 @click.option("--store", callback=_store, metavar="oxigraph|rdflib|URL",
-              help="Query engine for query and serve: oxigraph (default; on disk when serving), rdflib in memory (a slower "
+              help="Query engine for query and serve: oxigraph (default; see serve --storage), rdflib in memory (a slower "
                    "fallback), or for serve the URL of a SPARQL endpoint holding the build (see `load`).")
 @click.pass_context
 def main(ctx: click.Context, root: Path | None, dist: Path | None, store: str | None) -> None:
@@ -180,8 +180,11 @@ def report(settings, output: Path | None, lang: str) -> None:
 @click.option("--port", type=int, help="Port to listen on (default 8080).")
 @click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Serve these RDF files (TriG/N-Quads keep their named graphs) instead of the build; repeat for several.")
+@click.option("--storage", type=click.Choice(["memory", "disk"]),
+              help="Where the oxigraph store lives: memory (default: loaded once, shared by the query workers) or disk "
+                   "(an on-disk store opened read-only: slower; for data larger than memory).")
 @click.pass_obj
-def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, ...]) -> None:
+def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, ...], storage: str | None) -> None:
     """Serve the graph over HTTP (SPARQL endpoint, dumps, linked data) with waitress; builds first if needed."""
     from dataclasses import replace
 
@@ -189,7 +192,7 @@ def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, 
 
     from ecograph.http import create_app
 
-    settings = replace(settings, host=host or settings.host, port=port or settings.port)
+    settings = replace(settings, host=host or settings.host, port=port or settings.port, storage=storage or settings.storage)
     if not data_files and not (settings.dist / "dataset.nq").exists():
         click.echo("no build yet: building first", err=True)
         click.get_current_context().invoke(build)
@@ -197,7 +200,8 @@ def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, 
     engine = app.extensions["ecograph"]
     served = engine.served
     engine.pool  # start the workers before the first request
-    click.echo(f"serving release {served.release} ({len(served.graphs)} graphs, {settings.store} store) "
+    where = f"{settings.store} store, {settings.storage}" if settings.store == "oxigraph" else f"{settings.store} store"
+    click.echo(f"serving release {served.release} ({len(served.graphs)} graphs, {where}) "
                f"on http://{settings.host}:{settings.port}/sparql", err=True)
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads,

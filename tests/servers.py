@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,8 +27,10 @@ def free_port() -> int:
 def running_server(root: Path, args: tuple[str, ...] = (), env: dict | None = None, log: Path | None = None):
     """Yields (base URL, port) of a server for the project at root; the server's output goes to log."""
     port = free_port()
+    scratch = None
     if log is None:  # beside the project, never inside it: a run against the checkout leaves no file behind
-        log = Path(tempfile.mkdtemp(prefix="ecograph-server-")) / f"server-{port}.log"
+        scratch = Path(tempfile.mkdtemp(prefix="ecograph-server-"))
+        log = scratch / f"server-{port}.log"
     environment = {**os.environ, "ECOGRAPH_ROOT": str(root), **(env or {})}
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "ecograph.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
@@ -53,3 +56,5 @@ def running_server(root: Path, args: tuple[str, ...] = (), env: dict | None = No
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
