@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from benchmarks import report
-from benchmarks.run import ENGINES, Options, run
+from benchmarks import virtuoso as vt
+from benchmarks.run import ENGINES, Options, default_engines, run
 from benchmarks.workload import GROUPS
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -21,7 +22,7 @@ def _csv(text: str) -> list[str]:
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="scripts/bench", description="Serve the same data through ecograph, raw pyoxigraph, "
-                                     "rdflib-endpoint and rdflib; measure load, named queries, throughput, build and memory.")
+                                     "rdflib-endpoint, rdflib and Virtuoso; measure load, named queries, throughput, build and memory.")
     parser.add_argument("--scales", default="10k,100k",
                         help="synthetic triples added to the seed build: seed, 2k, 10k, 100k, 1M, 10M (default 10k,100k)")
     parser.add_argument("--repeats", type=int, default=5, help="measured runs per query after the warm-up (default 5)")
@@ -32,7 +33,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--query-budget", type=float, default=15,
                         help="stop repeating a query once its runs took this many seconds (default 15)")
     parser.add_argument("--build-budget", type=float, default=300, help="time budget of a build, in seconds (default 300)")
-    parser.add_argument("--engines", default=",".join(ENGINES), help=f"engines to run (default {','.join(ENGINES)})")
+    parser.add_argument("--engines", default="", help=f"engines to run, of {','.join(ENGINES)} (default: all; "
+                        f"{' and '.join(vt.ENGINES)} only where Virtuoso is installed)")
     parser.add_argument("--groups", default=",".join(GROUPS), help=f"named-query groups (default {','.join(GROUPS)})")
     parser.add_argument("--queries", default="", help="only these named queries (comma-separated)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic data and of the clients' choices")
@@ -42,6 +44,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--render", type=Path, metavar="JSON",
                         help="run nothing: write the Markdown and SVG again from a results JSON (e.g. benchmarks/results/latest.json)")
     args = parser.parse_args(argv)
+    if not args.engines:
+        args.engines = ",".join(default_engines())
+        if vt.missing():
+            print(f"{', '.join(vt.ENGINES)} skipped: {vt.missing()}", file=sys.stderr)
     unknown = set(_csv(args.engines)) - set(ENGINES)
     if unknown:
         parser.error(f"unknown engines: {', '.join(sorted(unknown))}")

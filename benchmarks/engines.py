@@ -1,4 +1,4 @@
-"""The four engines, each serving the same N-Quads file:
+"""The engines, each serving the same N-Quads file:
 
 - `ecograph`: a real `ecograph serve --data FILE` subprocess (waitress, query workers over an on-disk
   pyoxigraph store made from the file), queried over loopback HTTP: named queries at /queries/NAME; as shipped,
@@ -10,7 +10,8 @@
   tells what ecograph adds apart from the storage it chose;
 - `rdflib-endpoint`: `python -m rdflib_endpoint serve FILE` (uvicorn; an rdflib Dataset with a union default
   graph), queried over loopback HTTP with the parameters written into the text;
-- `rdflib`: an in-memory rdflib Dataset (union default graph) in a child process, the same text as rdflib-endpoint.
+- `rdflib`: an in-memory rdflib Dataset (union default graph) in a child process, the same text as rdflib-endpoint;
+- `virtuoso` and `ecograph-virtuoso`: Virtuoso's own endpoint, and ecograph's front over it (benchmarks/virtuoso.py).
 
 Every server listens on 127.0.0.1 and is started and stopped by its process id. The in-process engines run in
 a child process so that a query can be stopped at the time limit (the child is killed and started again) and
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,38 +70,83 @@ def vm_kib(pid: int, field: str = "VmHWM") -> int:
     return 0
 
 
-def role(pid: int) -> str:
-    """What a process of an engine is, from its command line (no paths kept)."""
+def pss_kib(pid: int) -> int:
+    """The proportional set size of one process (a page shared by n processes counts 1/n in each), in KiB; 0 once
+    it is gone."""
     try:
-        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _cmdline(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
+        return None
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def role(pid: int) -> str:
+    """What a process of an engine is, from its command line (no paths kept). ecograph's in-memory store is held by
+    a spawned holder process and its query workers are forked from it (the same command line, the holder's pid as
+    parent); with the on-disk store the workers are spawned by the server."""
+    cmd = _cmdline(pid)
+    if cmd is None:
         return "gone"
     if "resource_tracker" in cmd:
         return "multiprocessing resource tracker"
+    if "virtuoso-t" in cmd:
+        return "virtuoso"
     if "spawn_main" in cmd:
-        return "query worker"
+        if "spawn_main" in (_cmdline(_parent(pid)) or ""):
+            return "query worker"
+        children = descendants(pid)
+        return "holder" if any("spawn_main" in (_cmdline(c) or "") for c in children) else "query worker"
     return "main"
 
 
 class Memory:
-    """The memory of an engine's processes: peak (VmHWM, the largest seen, across restarts), now (VmRSS)."""
+    """The memory of an engine's processes: peak (VmHWM, the largest seen, across restarts), now (VmRSS), and the
+    peak of their summed PSS (each shared page counted once in all: the memory they really use together)."""
 
     peak_kib = 0
+    pss_peak_kib = 0
 
     def pids(self) -> list[int]:
         raise NotImplementedError
 
     def rss_kib(self) -> int:
-        """The summed VmHWM of its processes (for ecograph: the server and its workers), the largest seen so far."""
+        """The summed VmHWM of its processes (for ecograph: the server and its workers), the largest seen so far;
+        samples the summed PSS as well."""
         self.peak_kib = max(self.peak_kib, sum(vm_kib(p) for p in self.pids()))
+        self.pss_kib()
         return self.peak_kib
 
     def rss_now_kib(self) -> int:
         return sum(vm_kib(p, "VmRSS") for p in self.pids())
 
+    def pss_kib(self) -> int:
+        """The summed PSS of its processes now; the largest seen is kept in pss_peak_kib."""
+        now = sum(pss_kib(p) for p in self.pids())
+        self.pss_peak_kib = max(self.pss_peak_kib, now)
+        return now
+
     def processes(self) -> list[dict]:
-        return [{"role": role(p), "peak_mib": round(vm_kib(p) / 1024, 1), "rss_mib": round(vm_kib(p, "VmRSS") / 1024, 1)}
-                for p in self.pids()]
+        return [{"role": role(p), "peak_mib": round(vm_kib(p) / 1024, 1), "rss_mib": round(vm_kib(p, "VmRSS") / 1024, 1),
+                 "pss_mib": round(pss_kib(p) / 1024, 1)} for p in self.pids()]
+
+    def finish(self) -> None:
+        """After the engine's last stop (Virtuoso drops its database here)."""
 
 
 def descendants(pid: int) -> list[int]:
@@ -167,6 +214,7 @@ class Request:
     body: bytes | None
     headers: dict
     limit_statuses: tuple[int, ...] = ()  # statuses that mean "stopped at the time limit" (ecograph: 503)
+    stopped: Callable[[dict], bool] | None = None  # from the headers: a partial answer stopped at the limit (Virtuoso)
 
 
 def count_rows(data: bytes) -> int:
@@ -187,6 +235,8 @@ def timed(client: Client, req: Request, limit: float) -> Outcome:
     took = time.perf_counter() - started
     if status in req.limit_statuses or took >= limit:
         return Outcome("limit", took, message=f"HTTP {status}")
+    if req.stopped is not None and req.stopped(headers):
+        return Outcome("limit", took, message="a partial answer, stopped by the engine at its time limit")
     if status != 200:
         return Outcome("error", took, message=f"HTTP {status}: {data[:300].decode(errors='replace')}")
     cache = headers.get("x-ecograph-cache")

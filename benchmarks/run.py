@@ -16,12 +16,19 @@ from ecograph.settings import PROJECT_ROOT
 
 from benchmarks import data as datasets
 from benchmarks import measure
+from benchmarks import virtuoso as vt
 from benchmarks.engines import EcographServer, InProcess, RdflibEndpointServer
 from benchmarks.workload import GROUPS, POINT_FORMS, TARGET_GROUPS, Named, named_queries, point_query
 
 # rdflib runs before rdflib-endpoint: a query rdflib in memory could not answer within the limit is not sent to
-# rdflib-endpoint (the same engine behind HTTP) at that scale, which would only cost a restart and a reload
-ENGINES = ("ecograph", "ecograph-uncached", "pyoxigraph", "pyoxigraph-disk", "rdflib", "rdflib-endpoint")
+# rdflib-endpoint (the same engine behind HTTP) at that scale, which would only cost a restart and a reload.
+# virtuoso runs before ecograph-virtuoso for the same reason (the same engine behind ecograph's front).
+ENGINES = ("ecograph", "ecograph-uncached", "pyoxigraph", "pyoxigraph-disk", "rdflib", "rdflib-endpoint", *vt.ENGINES)
+
+
+def default_engines() -> tuple[str, ...]:
+    """Every engine, the Virtuoso ones only where Virtuoso is installed."""
+    return ENGINES if vt.missing() is None else tuple(e for e in ENGINES if e not in vt.ENGINES)
 
 
 @dataclass
@@ -57,6 +64,10 @@ def select_queries(options: Options) -> list[Named]:
 
 
 def make_engine(name: str, scale: datasets.ScaleData, logs: Path, limit: float):
+    if name == "virtuoso":
+        return vt.VirtuosoServer(scale.nquads, scale.root, logs, limit, logs.parent / f"virtuoso-{scale.label}")
+    if name == "ecograph-virtuoso":
+        return vt.EcographVirtuosoServer(scale.nquads, scale.root, logs, limit, logs.parent / f"virtuoso-{scale.label}")
     if name.startswith("ecograph"):
         shutil.rmtree(scale.root / ".dist" / "stores", ignore_errors=True)  # the store is made from the file, every time
         return EcographServer(scale.nquads, scale.root, logs, limit, name)
@@ -77,8 +88,10 @@ def run_engine(engine, scale: datasets.ScaleData, queries: list[Named], options:
         with measure.MemorySampler(engine) as sampler:
             out["queries"] = measure.latencies(engine, queries, options.limit, options.warmup, options.repeats,
                                                options.query_budget, skip)
+            engine.pss_kib()
             if engine.http:
                 out["throughput"] = throughput(engine, scale, queries, options)
+                engine.pss_kib()
         out["serving_rss_mib"] = round(sampler.peak_kib / 1024, 1)
         out["processes"] = engine.processes()
         engine.rss_kib()
@@ -87,7 +100,10 @@ def run_engine(engine, scale: datasets.ScaleData, queries: list[Named], options:
         say(f"{scale.label}: {engine.name}: FAILED: {str(exc)[:300]}")
     finally:
         engine.stop(force=engine.busy)  # busy with requests nobody waits for after the last phase: killed
+        engine.finish()
         out["peak_rss_mib"] = round(engine.peak_kib / 1024, 1)
+        if engine.pss_peak_kib:
+            out["serving_pss_mib"] = round(engine.pss_peak_kib / 1024, 1)
         out["restarts"] = engine.restarts
         out["pids"] = sorted(set(engine.started_pids))
     return out
@@ -126,12 +142,14 @@ def _check_build(build: dict, seed_build: dict, scale: datasets.ScaleData) -> No
 
 def _skips(name: str, label: str, limited: dict, engines: dict) -> dict[str, str]:
     """The queries an engine is not asked at this scale, as query → why: it reached the limit at a smaller scale,
-    or (rdflib-endpoint) rdflib in memory reached it on that query at this scale."""
+    or (rdflib-endpoint, ecograph-virtuoso) the same engine without the HTTP front reached it on that query at this
+    scale."""
     skip = {q: f"it reached the limit at {at}" for q, at in limited[name].items()}
-    if name == "rdflib-endpoint":
-        for q, result in engines.get("rdflib", {}).get("queries", {}).items():
-            if result["status"] == "limit" and q not in skip:
-                skip[q] = f"rdflib in memory reached the limit on it at {label}"
+    for front, inner, said in (("rdflib-endpoint", "rdflib", "rdflib in memory"), ("ecograph-virtuoso", "virtuoso", "Virtuoso")):
+        if name == front:
+            for q, result in engines.get(inner, {}).get("queries", {}).items():
+                if result["status"] == "limit" and q not in skip:
+                    skip[q] = f"{said} reached the limit on it at {label}"
     return skip
 
 
