@@ -1,8 +1,9 @@
 """The engines, each serving the same N-Quads file:
 
-- `ecograph`: a real `ecograph serve --data FILE` subprocess (waitress, query workers over an on-disk
-  pyoxigraph store made from the file), queried over loopback HTTP: named queries at /queries/NAME; as shipped,
-  with its answer cache, so a repeated query is answered from memory;
+- `ecograph`: a real `ecograph serve --data FILE` subprocess (waitress, query workers over the pyoxigraph store it
+  makes from the file: forked from the process holding it in memory, or over an on-disk store, as its storage
+  setting says), queried over loopback HTTP: named queries at /queries/NAME; as shipped, with its answer cache, so
+  a repeated query is answered from memory;
 - `ecograph-uncached`: the same with the answer cache off (ECOGRAPH_QUERY_CACHE_BYTES=0): every run is engine work;
 - `pyoxigraph`: an in-memory `pyoxigraph.Store` in a child process, running the same text with the same
   substitutions, prefixes and union default graph as ecograph's workers;
