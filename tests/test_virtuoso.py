@@ -21,9 +21,6 @@ QUERIES = sorted(catalogue())
 KNOWN_DIFFERENCES = {
     "aimgain-calls": "Virtuoso fails with 'SQ156: Internal Optimized compiler error' (a bug of its SQL compiler)",
     "coverage-stakeholder-phase": "rows differ: sums over OPTIONAL amounts differ",
-    "money-by-ministry": "Virtuoso does not finish within the time limit (its plan for the nested sub-SELECTs)",
-    "money-by-phase": "rows missing: the programs with no phase (the 'unknown' rows) are dropped",
-    "money-by-support-kind": "rows missing: the 'unknown' row is dropped",
     "plan-targets": "rows differ: an OPTIONAL sub-SELECT's variables come back unbound",
     "support-finder": "no rows: Virtuoso's evaluation of the FILTER over OPTIONAL bindings",
     "support-finder-milestone": "no rows: as support-finder",
