@@ -473,8 +473,10 @@ def _targets_md(results: dict) -> list[str]:
                    f"{_yes(all(x <= 5 for x in cached))} |")
     serving = max(big["engines"].get(n, {}).get("serving_rss_mib") or 0 for n in ("ecograph", "ecograph-uncached"))
     peak = max(big["engines"].get(n, {}).get("peak_rss_mib") or 0 for n in ("ecograph", "ecograph-uncached"))
+    pss = max(big["engines"].get(n, {}).get("serving_pss_mib") or 0 for n in ("ecograph", "ecograph-uncached"))
     if serving:
-        out.append(f"| serving in ≤ 1 GiB RSS | {serving:,.0f} MiB while serving (sampled VmRSS, server + workers); "
+        shared = f"; {pss:,.0f} MiB PSS while serving (each shared page counted once)" if pss else ""
+        out.append(f"| serving in ≤ 1 GiB RSS | {serving:,.0f} MiB while serving (sampled VmRSS, server + workers){shared}; "
                    f"{peak:,.0f} MiB VmHWM, which also holds making the store at start | {_yes(serving <= 1024)} |")
     slopes = growth(results)
     if slopes:
