@@ -68,9 +68,9 @@ def term_text(term: tuple) -> str:
     return text
 
 
-def _groups(query: str) -> list[tuple[int, int]]:
-    """(open, close) positions of the query's group graph patterns: every '{' except a CONSTRUCT template's and
-    a VALUES block's, skipping strings, IRIs and comments."""
+def _groups(query: str) -> list[tuple[int, int, bool]]:
+    """(open, close, is a GRAPH's body) of the query's group graph patterns: every '{' except a CONSTRUCT
+    template's and a VALUES block's, skipping strings, IRIs and comments."""
     groups, stack, code = [], [], []  # code: the text outside strings, IRIs and comments
     i, n = 0, len(query)
     while i < n:
@@ -92,13 +92,14 @@ def _groups(query: str) -> list[tuple[int, int]]:
         elif c == "{":
             before = "".join(code[-200:])
             template = re.search(r"\b(CONSTRUCT|VALUES\s*(\?\w+|\([^()]*\)))\s*$", before, re.I)
-            stack.append((i, not template))
+            graph = re.search(r"\bGRAPH\s*([?$]\w+|[\w.-]*:[\w.-]*)?\s*$", before, re.I)  # an IRI is a space here
+            stack.append((i, not template, bool(graph)))
             code.append(c)
         elif c == "}":
             if stack:
-                opened, is_group = stack.pop()
+                opened, is_group, graph = stack.pop()
                 if is_group:
-                    groups.append((opened, i))
+                    groups.append((opened, i, graph))
             code.append(c)
         else:
             code.append(c)
@@ -115,17 +116,20 @@ def _strip_comments(text: str) -> str:
 def bind(query: str, substitutions: dict[str, tuple]) -> str:
     """The query with its parameters bound as the embedded engine binds them, throughout the query: a BIND
     opens each group that mentions the parameter. (BIND, not VALUES: Virtuoso's planner hangs on some of the
-    named queries with a VALUES block in front.)"""
+    named queries with a VALUES block in front.) In a GRAPH's group the BINDs stand in a group of their own,
+    `GRAPH ?g { { BIND (…) } … }`: the same join, and Virtuoso 7.2.5 returns no row at all from a
+    `GRAPH ?g { BIND (…) … }`."""
     if not substitutions:
         return query
     inserts = []
-    for opened, closed in _groups(query):
+    for opened, closed, graph in _groups(query):
         inside = query[opened:closed]
         if re.match(r"\{\s*SELECT\b", _strip_comments(inside), re.I):  # a sub-SELECT stands alone in its group
             continue
         names = [name for name in sorted(substitutions) if re.search(rf"[?$]{re.escape(name)}\b", inside)]
         if names:
-            inserts.append((opened + 1, " ".join(f"BIND ({term_text(substitutions[name])} AS ?{name})" for name in names)))
+            binds = " ".join(f"BIND ({term_text(substitutions[name])} AS ?{name})" for name in names)
+            inserts.append((opened + 1, "{ " + binds + " }" if graph else binds))
     for at, text in sorted(inserts, reverse=True):
         query = query[:at] + " " + text + " " + query[at:]
     return query

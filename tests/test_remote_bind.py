@@ -69,6 +69,22 @@ SELECT ?x ?layer WHERE {
     assert "VALUES ?z { 1 2 }" in out and "{ SELECT ?x ?layer" in out  # a sub-SELECT stands alone in its group
 
 
+def test_issue_6_binds_in_a_graph_group_stand_in_a_group_of_their_own():
+    """Virtuoso 7.2.5 returns no row from `GRAPH ?g { BIND (…) … }`; `GRAPH ?g { { BIND (…) } … }` is the same join."""
+    text = """SELECT ?p WHERE {
+  GRAPH ?g { ?line ecograph:stakeholder ?stakeholder }
+  GRAPH <urn:g> { ?p ecograph:phase ?stakeholder OPTIONAL { ?p ?q ?stakeholder } }
+  GRAPH ex:g { ?p ?q ?stakeholder }
+  GRAPH ?g { ?p ?q ?o }
+}"""
+    out = " ".join(bind(text, {"stakeholder": ("uri", "urn:s", None, None)}).split())
+    assert out.startswith("SELECT ?p WHERE { BIND (<urn:s> AS ?stakeholder) GRAPH ?g")
+    for graph, first in (("?g", "?line"), ("<urn:g>", "?p"), ("ex:g", "?p")):
+        assert f"GRAPH {graph} {{ {{ BIND (<urn:s> AS ?stakeholder) }} {first} " in out
+    assert "OPTIONAL { BIND (<urn:s> AS ?stakeholder) ?p" in out  # an ordinary group inside: a plain BIND
+    assert "GRAPH ?g { ?p ?q ?o }" in out
+
+
 @pytest.mark.parametrize("term, written", [
     (("literal", 'a" } ; DROP ALL ; #', None, None), '"a\\" } ; DROP ALL ; #"'),
     (("literal", "x\\", None, "en"), '"x\\\\"@en'),

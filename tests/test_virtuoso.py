@@ -22,8 +22,6 @@ KNOWN_DIFFERENCES = {
     "aimgain-calls": "Virtuoso fails with 'SQ156: Internal Optimized compiler error' (a bug of its SQL compiler)",
     "coverage-stakeholder-phase": "rows differ: sums over OPTIONAL amounts differ",
     "plan-targets": "rows differ: an OPTIONAL sub-SELECT's variables come back unbound",
-    "support-finder": "no rows: Virtuoso's evaluation of the FILTER over OPTIONAL bindings",
-    "support-finder-milestone": "no rows: as support-finder",
 }
 
 
