@@ -20,7 +20,6 @@ QUERIES = sorted(catalogue())
 # Named queries whose answers differ on Virtuoso 7.2.5, with what it does. Listed in the README too.
 KNOWN_DIFFERENCES = {
     "aimgain-calls": "Virtuoso fails with 'SQ156: Internal Optimized compiler error' (a bug of its SQL compiler)",
-    "plan-targets": "rows differ: an OPTIONAL sub-SELECT's variables come back unbound",
 }
 
 
