@@ -92,7 +92,7 @@ def _groups(query: str) -> list[tuple[int, int, bool]]:
         elif c == "{":
             before = "".join(code[-200:])
             template = re.search(r"\b(CONSTRUCT|VALUES\s*(\?\w+|\([^()]*\)))\s*$", before, re.I)
-            graph = re.search(r"\bGRAPH\s*([?$]\w+|[\w.-]*:[\w.-]*)?\s*$", before, re.I)  # an IRI is a space here
+            graph = re.search(r"\bGRAPH\s*([?$]\w+|[\w.-]*:[\w.-]*)?\s*$", before, re.IGNORECASE)  # an IRI is a space here
             stack.append((i, not template, bool(graph)))
             code.append(c)
         elif c == "}":
