@@ -53,6 +53,8 @@ class Answer:
     boolean: bool | None
     truncated: bool
     body: bytes | None = None  # the answer already serialised (a job that names its media type), rows then empty
+    engine_ms: float | None = None  # time in the worker: evaluating the query and reading its rows
+    render_ms: float | None = None  # time in the worker: serialising the answer
 
 
 def _answer(form: str, variables: list[str], rows, limit: int, boolean: bool | None = None) -> Answer:
@@ -110,7 +112,8 @@ def _run(store, job: dict) -> Answer:
         return _answer("ASK", [], [], limit, bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        return _answer("SELECT", variables, (tuple(_term(s[v]) for v in variables) for s in result), limit)
+        # a solution iterates over its values in the order of the variables (None where unbound)
+        return _answer("SELECT", variables, (tuple(map(_term, s)) for s in result), limit)
     return _answer("GRAPH", [], ((_term(t.subject), _term(t.predicate), _term(t.object)) for t in result), limit)
 
 
@@ -282,7 +285,10 @@ def _serve_jobs(store, run, conn) -> None:
         except EOFError:
             return
         try:
-            conn.send(("ok", _rendered(run(store, job), job)))
+            started = time.perf_counter()
+            answer = run(store, job)
+            answer.engine_ms = (time.perf_counter() - started) * 1000
+            conn.send(("ok", _rendered(answer, job)))
         except SyntaxError as exc:
             conn.send(("syntax", _short_syntax_error(str(exc))))
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
@@ -297,8 +303,10 @@ def _rendered(answer: Answer, job: dict) -> Answer:
         return answer
     from ecograph import results
 
+    started = time.perf_counter()
     body = results.render(answer, media, job["max_rows"])
-    return Answer(answer.form, answer.variables, [], answer.boolean, answer.truncated, body)
+    return Answer(answer.form, answer.variables, [], answer.boolean, answer.truncated, body, answer.engine_ms,
+                  (time.perf_counter() - started) * 1000)
 
 
 # ------------------------------------------------------------------ in memory: one loaded copy, forked workers
@@ -314,6 +322,7 @@ def _holder_main(files: list[str], conn) -> None:
     from multiprocessing.connection import Connection
     from multiprocessing.reduction import recv_handle
 
+    from ecograph import results  # noqa: F401  (imported once here, not in every forked worker's first answer)
     from ecograph.serving import FORMATS
 
     store = ox.Store()

@@ -79,3 +79,19 @@ def test_a_cache_of_zero_bytes_is_off(built_root):
             assert r.status_code == 200 and r.headers["X-Ecograph-Cache"] == "miss"
     finally:
         app.extensions["ecograph"].close()
+
+
+def test_server_timing_says_where_the_time_went(client):
+    """A computed answer names the worker's round trip, the engine and the serialising; a cached one only the
+    whole request, marked as a hit. Durations are numbers (never asserted as times)."""
+    import re
+
+    query = {"query": "SELECT ?s WHERE { ?s a ecograph:Program } LIMIT 3 # server-timing", "format": "json"}
+    first, second = client.get("/sparql", query_string=query), client.get("/sparql", query_string=query)
+    entry = re.compile(r'^(\w+);dur=(\d+\.\d+);desc="([^"]*)"$')
+    parsed = [{m.group(1): (float(m.group(2)), m.group(3)) for m in map(entry.match, r.headers["Server-Timing"].split(", "))}
+              for r in (first, second)]
+    assert set(parsed[0]) == {"worker", "engine", "render", "total"}
+    assert "cache miss" in parsed[0]["total"][1]
+    assert set(parsed[1]) == {"total"} and "cache hit" in parsed[1]["total"][1]
+    assert "Server-Timing" in first.headers["Access-Control-Expose-Headers"]

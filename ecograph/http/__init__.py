@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None, data_files: list[Path] | None =
     @app.after_request
     def cors(response):
         response.headers.setdefault("Access-Control-Allow-Origin", "*")
-        response.headers.setdefault("Access-Control-Expose-Headers", "X-Ecograph-Truncated, ETag, Content-Length")
+        response.headers.setdefault("Access-Control-Expose-Headers", "X-Ecograph-Truncated, X-Ecograph-Cache, Server-Timing, ETag, Content-Length")
         return response
 
     return app

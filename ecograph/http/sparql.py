@@ -4,6 +4,7 @@ With no query, GET /sparql returns the service description, or the query UI (ui.
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, current_app, request, url_for
@@ -132,7 +133,9 @@ def _timeout(params: dict) -> float:
 
 
 def execute(text: str, params: dict, accept: str | None, format_param: str | None, substitutions: dict | None = None) -> Response:
-    """Guard, run and serialise one query: shared by /sparql and the named-query API."""
+    """Guard, run and serialise one query: shared by /sparql and the named-query API. The Server-Timing header
+    says where the time went (the round trip to the worker, the engine, serialising, the whole request)."""
+    started = time.perf_counter()
     engine = _engine()
     settings = engine.settings
     served = engine.served
@@ -155,15 +158,29 @@ def execute(text: str, params: dict, accept: str | None, format_param: str | Non
     timeout = _timeout(params)
     key = cache.key(served.release, job, media)
     hit = engine.cache.get(key)
+    timing = []
     if hit is None:
+        sent = time.perf_counter()
         answer = engine.pool.run({**job, "media": media}, timeout)  # an embedded worker serialises it; a remote store does not
-        body = answer.body if answer.body is not None else results.render(answer, media, settings.max_rows)
+        timing.append(("worker", (time.perf_counter() - sent) * 1000, "the query's round trip to its worker or store"))
+        if answer.engine_ms is not None:
+            timing.append(("engine", answer.engine_ms, "evaluating the query and reading its rows"))
+        if answer.body is not None:
+            body = answer.body
+            if answer.render_ms is not None:
+                timing.append(("render", answer.render_ms, "serialising the answer (in the worker)"))
+        else:
+            rendered = time.perf_counter()
+            body = results.render(answer, media, settings.max_rows)
+            timing.append(("render", (time.perf_counter() - rendered) * 1000, "serialising the answer"))
         hit = cache.Cached(body, f"{media}; charset=utf-8", answer.truncated)
         engine.cache.put(key, hit)
         state = "miss"
     else:
         state = "hit"
+    timing.append(("total", (time.perf_counter() - started) * 1000, f"in the server; answer cache {state}"))
     response = Response(hit.body, content_type=hit.content_type)
+    response.headers["Server-Timing"] = ", ".join(f'{name};dur={ms:.2f};desc="{desc}"' for name, ms, desc in timing)
     response.headers["Vary"] = "Accept"
     response.headers["X-Ecograph-Truncated"] = f"true; max-rows={settings.max_rows}" if hit.truncated else "false"
     response.headers["X-Ecograph-Cache"] = state
