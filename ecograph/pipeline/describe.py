@@ -3,30 +3,51 @@
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from ecograph import __version__
 from ecograph.namespaces import BASE, ECO, ID, ONTOLOGY_IRI, bind_all
+from ecograph.serialize import Quads, from_ox, to_ox
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 DATASET = ID["dataset/ecograph"]
 CATALOG = ID["catalog"]
 SERVICE = ID["service/sparql"]
 DUMPS = BASE + "dumps/"
+_SUBJECT, _PREDICATE, _OBJECT = attrgetter("subject"), attrgetter("predicate"), attrgetter("object")
 MEDIA = {".trig": "application/trig", ".nq": "application/n-quads", ".jsonld": "application/ld+json",
          ".ttl": "text/turtle", ".nt": "application/n-triples", ".rdf": "application/rdf+xml"}
 
 
-def _counts(graph: Graph) -> dict:
-    classes = Counter(o for s, p, o in graph.triples((None, RDF.type, None)))
-    properties = Counter(p for s, p, o in graph)
-    subjects = {s for s in graph.subjects()}
-    objects = {o for o in graph.objects() if not isinstance(o, Literal)}
-    typed = {s for s in graph.subjects(RDF.type, None)}
-    return {"triples": len(graph), "classes": classes, "properties": properties, "subjects": len(subjects),
-            "objects": len(objects), "entities": len(typed)}
+def _keys(graph: Graph | Quads) -> list:
+    """The triples of graph, each once, as pyoxigraph quads: what a union counts. A literal that rdflib types
+    xsd:string explicitly (pyoxigraph cannot tell it from a plain one) is keyed (quad, "xsd:string"), so that
+    the counts stay rdflib's."""
+    if isinstance(graph, Quads):
+        return graph
+    keys = []
+    for s, p, o in graph:
+        quad = ox.Quad(to_ox(s), to_ox(p), to_ox(o))
+        keys.append((quad, "xsd:string") if isinstance(o, Literal) and o.datatype == XSD.string else quad)
+    return keys
+
+
+def _counts(keys: list, triples: int | None = None) -> dict:
+    """VoID counts of triples given by _keys, each once; classes and properties as rdflib terms."""
+    quads = [k if type(k) is ox.Quad else k[0] for k in keys] if not isinstance(keys, Quads) else keys
+    rdf_type = ox.NamedNode(str(RDF.type))
+    typings = [q for q in quads if q.predicate == rdf_type]
+    classes = Counter(map(_OBJECT, typings))
+    properties = Counter(map(_PREDICATE, quads))
+    objects = {o for o in set(map(_OBJECT, quads)) if not isinstance(o, ox.Literal)}
+    return {"triples": len(keys) if triples is None else triples,
+            "classes": Counter({from_ox(c): n for c, n in classes.items()}),
+            "properties": Counter({from_ox(p): n for p, n in properties.items()}),
+            "subjects": len(set(map(_SUBJECT, quads))), "objects": len(objects), "entities": len(set(map(_SUBJECT, typings)))}
 
 
 def _add_counts(meta: Graph, node: URIRef, counts: dict, partitions: bool) -> None:
@@ -60,14 +81,12 @@ def _key(iri: URIRef) -> str:
     return f"{safe}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
-def describe(graphs: dict[URIRef, Graph], files: dict[str, tuple[int, str]]) -> Graph:
+def describe(graphs: dict[URIRef, Graph | Quads], files: dict[str, tuple[int, str]]) -> Graph:
     """VoID + DCAT for the named graphs; files maps a dump's name to (byte size, sha256)."""
     meta = Graph()
     bind_all(meta)
-    union = Graph()
-    for g in graphs.values():
-        for t in g:
-            union.add(t)
+    keys = {name: _keys(graph) for name, graph in graphs.items()}
+    union = set().union(*keys.values())
     meta.add((DATASET, RDF.type, VOID.Dataset))
     meta.add((DATASET, RDF.type, DCAT.Dataset))
     meta.add((DATASET, DCTERMS.title, Literal("ecograph: 日本の創薬エコシステムの知識グラフ", lang="ja")))
@@ -88,7 +107,7 @@ def describe(graphs: dict[URIRef, Graph], files: dict[str, tuple[int, str]]) -> 
         meta.add((DATASET, VOID.subset, subset))
         meta.add((subset, RDF.type, VOID.Dataset))
         meta.add((subset, DCTERMS.identifier, Literal(str(name))))
-        _add_counts(meta, subset, _counts(graph), partitions=False)
+        _add_counts(meta, subset, _counts(keys[name], len(graph)), partitions=False)
     meta.add((CATALOG, RDF.type, DCAT.Catalog))
     meta.add((CATALOG, DCTERMS.title, Literal("ecograph カタログ", lang="ja")))
     meta.add((CATALOG, DCTERMS.title, Literal("ecograph catalogue", lang="en")))

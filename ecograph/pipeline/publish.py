@@ -18,11 +18,12 @@ from rdflib import Graph, URIRef
 
 from ecograph import __version__, ontodoc, serialize
 from ecograph.errors import BuildError
-from ecograph.namespaces import (INFERRED, INFERRED_INTERPRETED, INTERPRETED, METADATA, ONTOLOGY, SHAPES, STATED)
+from ecograph.namespaces import INFERRED, INFERRED_INTERPRETED, INTERPRETED, METADATA, ONTOLOGY, SHAPES, STATED
 from ecograph.pipeline.describe import describe
 from ecograph.pipeline.load import Sources
 from ecograph.pipeline.reason import Inferences
 from ecograph.pipeline.validate import ValidationReport
+from ecograph.serialize import Quads
 from ecograph.settings import Settings
 
 GRAPH_FILES = {STATED: "stated", INTERPRETED: "interpreted", INFERRED: "inferred",
@@ -48,10 +49,11 @@ def _write(folder: Path, name: str, text: str) -> tuple[int, str]:
     return len(data), hashlib.sha256(data).hexdigest()
 
 
-def _render(sources: Sources, inferences: Inferences) -> dict[URIRef, Graph]:
-    graphs = {STATED: sources.stated, INTERPRETED: sources.interpreted, INFERRED: inferences.stated,
-              INFERRED_INTERPRETED: inferences.interpreted, ONTOLOGY: sources.ontology, SHAPES: sources.shapes}
-    return graphs
+def _render(sources: Sources, inferences: Inferences) -> dict[URIRef, Graph | Quads]:
+    """The graphs of a release, each in order (sorted once here; every dump of it is written from that order)."""
+    graphs = {STATED: sources.parsed("stated"), INTERPRETED: sources.parsed("interpreted"), INFERRED: inferences.parsed("stated"),
+              INFERRED_INTERPRETED: inferences.parsed("interpreted"), ONTOLOGY: sources.ontology, SHAPES: sources.shapes}
+    return {name: graph if isinstance(graph, Graph) else serialize.in_order(graph) for name, graph in graphs.items()}
 
 
 def write_release(folder: Path, sources: Sources, inferences: Inferences, report: ValidationReport) -> list[str]:

@@ -22,7 +22,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from ecograph.pipeline import shacl_report, shacl_store
-from ecograph.pipeline.shacl_shapes import Path, Shape, Shapes, ShapesError, SparqlConstraint, from_ox, to_ox
+from ecograph.pipeline.shacl_shapes import Path, Shape, Shapes, ShapesError, SparqlConstraint
+from ecograph.serialize import Quads, from_ox, to_ox
 
 
 @dataclass(eq=False)
@@ -39,8 +40,8 @@ class Hit:
     details: list[Hit] = field(default_factory=list)  # results of the value under sh:node (sh:detail)
 
 
-def validate_graphs(data: list[Graph], ontology: Graph, shapes_graph: Graph) -> tuple[bool, Graph]:
-    """Validate the data graphs, with the ontology's axioms mixed in, against shapes_graph: (conforms, report graph).
+def validate_graphs(data: list[Graph | Quads], ontology: Graph, shapes_graph: Graph) -> tuple[bool, Graph]:
+    """Validate the data graphs (rdflib Graphs or Quads), with the ontology's axioms mixed in, against shapes_graph: (conforms, report graph).
     Like pyshacl with allow_warnings, only results of a severity other than sh:Warning and sh:Info break conformance."""
     shapes = Shapes(shapes_graph)
     with shacl_store.no_cycle_collection():

@@ -10,7 +10,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from ecograph.namespaces import bind_all
-from ecograph.pipeline.shacl_shapes import Shapes, SparqlConstraint, from_ox
+from ecograph.pipeline.shacl_shapes import Shapes, SparqlConstraint
+from ecograph.serialize import from_ox
 
 # English and Japanese messages for a constraint whose shape has no sh:message; {p} is the constraint's value.
 DEFAULT_MESSAGES = {

@@ -7,13 +7,11 @@ path or a SPARQL constraint raises ShapesError naming it, so that nothing is eve
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from ecograph.errors import EcographError
 from ecograph.serialize import to_ox
@@ -40,20 +38,6 @@ STRUCTURE = {SH.name, SH.description, SH.message, SH.severity, SH.deactivated, S
 SPARQL_TERMS = {SH.select, SH.message, SH.prefixes, SH.deactivated, SH.severity, SH.name, SH.description}
 NODE_KINDS = {SH.IRI, SH.BlankNode, SH.Literal, SH.BlankNodeOrIRI, SH.BlankNodeOrLiteral, SH.IRIOrLiteral}
 PATH_TERMS = {SH.inversePath, SH.zeroOrMorePath}
-
-
-def from_ox(term):
-    """A pyoxigraph term as an rdflib term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    with warnings.catch_warnings():  # rdflib warns about (and logs) lexical forms it cannot read; data checks report them
-        warnings.simplefilter("ignore")
-        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
+from operator import attrgetter
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ecograph.errors import UsageError
+from ecograph.serialize import Quads
+
+_OBJECT = attrgetter("object")
+_PLAIN = {str(XSD.string), str(RDF.langString)}
 
 
 @contextmanager
@@ -63,15 +68,17 @@ def _by_subject(graph: Graph | list):
             yield s, p, (o,)
 
 
-def load_store(graphs: list[Graph | list]) -> tuple[ox.Store, dict, dict]:
-    """An in-memory store holding the triples of graphs (or lists of triples), and two maps of its typed literals.
+def load_store(graphs: list[Graph | Quads | list]) -> tuple[ox.Store, dict, dict]:
+    """An in-memory store holding the triples of graphs (Quads, or lists of rdflib triples), and two maps of its
+    typed literals.
 
     Oxigraph keeps numbers, booleans and dates as values and gives back their canonical form ("-1" for
     "-1.0"^^xsd:decimal); results must show the data as written, so the second item maps each such canonical
-    literal back to the literal of the data. The third maps each typed literal of the data to its rdflib literal,
-    whose value (or ill-formedness) rdflib has already read."""
+    literal back to the literal of the data. The third maps each typed literal of rdflib data to its rdflib
+    literal, whose value (or ill-formedness) rdflib has already read (the validator reads those of Quads itself)."""
     named: dict = {}
     typed: dict = {}
+    written: dict = {}  # the typed literals of Quads
 
     def iri(term):  # IRIs repeat (subjects, classes, datatypes): make each NamedNode once
         node = named.get(term)
@@ -97,6 +104,10 @@ def load_store(graphs: list[Graph | list]) -> tuple[ox.Store, dict, dict]:
 
     def quads():
         for graph in graphs:
+            if isinstance(graph, Quads):
+                written.update(dict.fromkeys(o for o in set(map(_OBJECT, graph)) if isinstance(o, ox.Literal) and o.datatype.value not in _PLAIN))
+                yield from graph
+                continue
             for s, p, objects in _by_subject(graph):
                 subject, predicate = term_of(s), iri(p)
                 for o in objects:
@@ -107,7 +118,7 @@ def load_store(graphs: list[Graph | list]) -> tuple[ox.Store, dict, dict]:
         store.bulk_extend(quads())
     except ValueError as exc:  # pyoxigraph refuses terms that rdflib let through (an IRI with a space, …)
         raise UsageError(f"the data cannot be loaded into oxigraph for validation: {exc}", "Fix the term, or set validator = \"pyshacl\".") from exc
-    return store, _as_written(list(typed.values())), {literal: term for term, literal in typed.items()}
+    return store, _as_written(list(dict.fromkeys([*typed.values(), *written]))), {literal: term for term, literal in typed.items()}
 
 
 def _as_written(literals: list) -> dict:

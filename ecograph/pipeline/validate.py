@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 import rdflib
 import rdflib.query
@@ -20,8 +21,9 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
 from ecograph.errors import UsageError
 from ecograph.namespaces import ECO, bind_all
 from ecograph.pipeline import shacl
-from ecograph.pipeline.load import Sources, load_sources
+from ecograph.pipeline.load import DATA_GRAPHS, Sources, load_sources
 from ecograph.pipeline.shacl_shapes import ShapesError
+from ecograph.serialize import Quads, from_ox, to_ox
 from ecograph.settings import Settings, load_settings
 
 VALIDATORS = ("oxigraph", "pyshacl")
@@ -111,29 +113,44 @@ def _short(graph: Graph, node) -> str:
 
 class _Lookup:
     """Labels, source slides and short names of the nodes of a report, read from the data and ontology graphs
-    in place (merging them into one graph cost seconds at a million triples)."""
+    in place (merging them into one graph cost seconds at a million triples). A graph given as Quads is read once,
+    for the labels and slides of all its subjects, on the first question."""
 
-    def __init__(self, graphs: list[Graph]):
+    def __init__(self, graphs: list[Graph | Quads], namespaces: list[tuple[str, URIRef]] | None = None):
+        """namespaces: of the graphs given as Quads (which have none of their own)."""
         self.graphs = graphs
         self.names = Graph()
-        for prefix, namespace in sorted({ns for graph in graphs for ns in graph.namespaces()}):
+        found = {ns for graph in graphs if isinstance(graph, Graph) for ns in graph.namespaces()} | set(namespaces or ())
+        for prefix, namespace in sorted(found):
             self.names.bind(prefix, namespace)
+        self._read: dict[int, dict] = {}
 
     def short(self, node) -> str:
         return _short(self.names, node)
 
+    def _objects(self, graph: Graph | Quads, node, predicate: URIRef) -> list:
+        if isinstance(graph, Graph):
+            return list(graph.objects(node, predicate))
+        if id(graph) not in self._read:
+            wanted, read = {ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(ECO.slide))}, defaultdict(list)
+            for q in graph:
+                if q.predicate in wanted:
+                    read[(q.subject, q.predicate)].append(q.object)
+            self._read[id(graph)] = read
+        return [from_ox(o) for o in self._read[id(graph)].get((to_ox(node), to_ox(predicate)), ())]
+
     def label(self, node, lang: str) -> str:
         for graph in self.graphs:
-            for label in graph.objects(node, RDFS.label):
+            for label in self._objects(graph, node, RDFS.label):
                 if isinstance(label, Literal) and label.language == lang:
                     return str(label)
         return ""
 
     def slide(self, node) -> str:
         for graph in self.graphs:
-            value = graph.value(node, ECO.slide)
-            if value is not None:
-                return self.short(value)
+            values = self._objects(graph, node, ECO.slide)
+            if values:
+                return self.short(values[0])
         return ""
 
 
@@ -218,8 +235,10 @@ def _pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph]:
     return bool(conforms), report_graph
 
 
-def _validate(data: list[Graph], shapes: Graph, ontology: Graph, validator: str | None) -> ValidationReport:
-    """Validate the data graphs with the chosen validator (default: the validator setting) and flatten the report."""
+def _validate(data: list[Graph | Quads], shapes: Graph, ontology: Graph, validator: str | None,
+              namespaces: list[tuple[str, URIRef]] | None = None) -> ValidationReport:
+    """Validate the data graphs with the chosen validator (default: the validator setting) and flatten the report.
+    Quads are for the oxigraph validator only; namespaces are theirs (see _Lookup)."""
     validator = validator or load_settings().validator
     if validator == "oxigraph":
         conforms, report_graph = shacl.validate_graphs(data, ontology, shapes)
@@ -229,7 +248,8 @@ def _validate(data: list[Graph], shapes: Graph, ontology: Graph, validator: str 
     else:
         raise UsageError(f"unknown validator '{validator}'", f"Use one of {', '.join(VALIDATORS)} (the validator setting).")
     bind_all(report_graph)
-    return ValidationReport(conforms=conforms, results=_flatten(report_graph, _Lookup([*data, ontology]), shapes), graph=report_graph)
+    lookup = _Lookup([*data, ontology], namespaces)
+    return ValidationReport(conforms=conforms, results=_flatten(report_graph, lookup, shapes), graph=report_graph)
 
 
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph, validator: str | None = None) -> ValidationReport:
@@ -242,8 +262,14 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph, validator: str |
 
 
 def validate(sources: Sources, validator: str | None = None) -> ValidationReport:
-    """Check the stated and interpreted data against the shapes (validator: as in validate_graph)."""
-    return _validate([sources.stated, sources.interpreted], sources.shapes, sources.ontology, validator)
+    """Check the stated and interpreted data against the shapes (validator: as in validate_graph). The oxigraph
+    validator takes the data as loaded (Quads at scale: no rdflib Graph is made); pyshacl, rdflib Graphs."""
+    validator = validator or load_settings().validator
+    if validator != "oxigraph":
+        return _validate([sources.stated, sources.interpreted], sources.shapes, sources.ontology, validator)
+    data = [sources.parsed(name) for name in DATA_GRAPHS]
+    namespaces = [ns for name in DATA_GRAPHS if isinstance(sources.parsed(name), Quads) for ns in sources.namespaces(name)]
+    return _validate(data, sources.shapes, sources.ontology, validator, namespaces)
 
 
 def validate_files(files: list[Path] | None = None, settings: Settings | None = None) -> ValidationReport:

@@ -1,0 +1,138 @@
+"""The build at scale (issue 5, part 4) reads the data with pyoxigraph and carries it as Quads through validate,
+reason and publish. These tests show that nothing changes for users: the same graphs as rdflib reads (or rdflib
+itself, with its error messages, where the two could differ), the same validation report, and the same bytes in
+every published file, whether the data are held as Quads or as rdflib Graphs."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+from ecograph.errors import DataSyntaxError
+from ecograph.pipeline import validate as validate_module
+from ecograph.pipeline.load import DATA_GRAPHS, Sources, _files, load_graph, load_quads, load_sources
+from ecograph.pipeline.publish import write_release
+from ecograph.pipeline.reason import Inferences, reason
+from ecograph.pipeline.validate import validate
+from ecograph.serialize import Quads, rdflib_graph
+from ecograph.settings import PROJECT_ROOT
+from ecograph.synth import synthesize
+from tests.conftest import settings_for
+
+PREFIXES = "@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+
+
+@pytest.fixture(scope="module")
+def synth_root(tmp_path_factory):
+    return synthesize(PROJECT_ROOT, tmp_path_factory.mktemp("scale") / "root", 2_000, seed=1).out
+
+
+def _groups(root):
+    settings = settings_for(root)
+    return settings, {"stated": _files(settings.data_dir), "interpreted": _files(settings.data_dir / "interpreted", recursive=True),
+                      "ontology": _files(settings.ontology_dir), "shapes": _files(settings.shapes_dir)}
+
+
+def _same_graph(quads_and_names: tuple[Quads, Graph], expected: Graph) -> None:
+    graph = rdflib_graph(*quads_and_names)
+    assert set(graph) == set(expected)
+    assert sorted(t.n3() for triple in graph for t in triple) == sorted(t.n3() for triple in expected for t in triple)  # as written
+    assert list(graph.namespaces()) == list(expected.namespaces())
+
+
+@pytest.mark.parametrize("which", ["seed", "synthetic"])
+def test_pyoxigraph_reads_what_rdflib_reads(which, synth_root):
+    settings, groups = _groups(PROJECT_ROOT if which == "seed" else synth_root)
+    for paths in groups.values():
+        loaded = load_quads(paths, settings)
+        assert isinstance(loaded, tuple), paths  # read by pyoxigraph
+        _same_graph(loaded, load_graph(paths, settings))
+
+
+def test_literals_blank_nodes_and_prefixes_as_rdflib_reads_them(tmp_path):
+    one, two = tmp_path / "one.ttl", tmp_path / "two.ttl"
+    one.write_text(PREFIXES + 'ex:a ex:n 007, "01"^^xsd:integer, 1.0e3, .5 ; ex:b [ ex:c "x"@ja ] ; ex:d _:b1 .\n'
+                   '_:b1 ex:e ( ex:f ex:g ) .\n', encoding="utf-8")
+    two.write_text("@prefix zz: <http://example.org/z/> .\n" + PREFIXES + "ex:h ex:d _:b1 . _:b1 ex:e ex:i .\n", encoding="utf-8")
+    settings = settings_for(tmp_path)
+    loaded = load_quads([one, two], settings)
+    assert isinstance(loaded, tuple)
+    _same_graph(loaded, load_graph([one, two], settings))
+
+
+@pytest.mark.parametrize("text", ['ex:a ex:b "x"@EN .', 'ex:a ex:b "x"^^xsd:string .', "ex:a ex:b <http://example.org/a b> ."],
+                         ids=["language tag with capitals", "explicit xsd:string", "IRI that pyoxigraph refuses"])
+def test_where_the_parsers_differ_rdflib_reads_the_file(tmp_path, text):
+    path = tmp_path / "data.ttl"
+    path.write_text(PREFIXES + text + "\n", encoding="utf-8")
+    settings = settings_for(tmp_path)
+    loaded = load_quads([path], settings)
+    assert isinstance(loaded, Graph)
+    assert set(loaded) == set(load_graph([path], settings))
+
+
+@pytest.mark.parametrize("text", ["ex:a ex:b ex:c\nex:d ex:e ex:f .", "ex:a frapox:b ex:c .", "ex:a ex:b \"unclosed ."])
+def test_a_syntax_error_is_rdflibs_with_line_and_column(tmp_path, text):
+    path = tmp_path / "broken.ttl"
+    path.write_text(PREFIXES + text + "\n", encoding="utf-8")
+    settings = settings_for(tmp_path)
+    with pytest.raises(DataSyntaxError) as fast:
+        load_quads([path], settings)
+    with pytest.raises(DataSyntaxError) as reference:
+        load_graph([path], settings)
+    assert str(fast.value) == str(reference.value)
+    assert fast.value.line and fast.value.line >= 3
+
+
+def test_the_rdflib_graph_is_made_on_first_use_and_is_then_the_data(synth_root):
+    sources = load_sources(settings_for(synth_root))
+    assert isinstance(sources.parsed("stated"), Quads)
+    count = len(sources.parsed("stated"))
+    graph = sources.stated
+    assert isinstance(graph, Graph) and len(graph) == count and sources.parsed("stated") is graph
+    graph.add((URIRef("https://w3id.org/ecograph/id/x"), RDFS.label, URIRef("https://w3id.org/ecograph/id/y")))
+    assert len(sources.parsed("stated")) == count + 1
+
+
+def _as_rdflib(sources: Sources) -> Sources:
+    """The same sources with the data as rdflib Graphs, as they were before Quads."""
+    return Sources(ontology=sources.ontology, shapes=sources.shapes, stated=sources.stated, interpreted=sources.interpreted,
+                   files=sources.files, alignments=sources.alignments)
+
+
+@pytest.mark.parametrize("which", ["seed", "synthetic"])
+def test_the_same_validation_report_from_quads_and_from_graphs(which, synth_root):
+    sources = load_sources(settings_for(PROJECT_ROOT if which == "seed" else synth_root))
+    fast = validate(sources, "oxigraph")
+    assert all(isinstance(sources.parsed(name), Quads) for name in DATA_GRAPHS)
+    reference = validate(_as_rdflib(sources), "oxigraph")
+    assert fast.results, "the seed has warnings, with labels and slides to look up"
+    assert (fast.to_text(), fast.to_json(), fast.to_ntriples()) == (reference.to_text(), reference.to_json(), reference.to_ntriples())
+
+
+def test_the_same_validation_report_with_prefixes_of_the_data(tmp_path):
+    path = tmp_path / "data" / "x.ttl"
+    path.parent.mkdir()
+    path.write_text("@prefix ecograph: <https://w3id.org/ecograph/ontology#> .\n@prefix mine: <https://w3id.org/ecograph/id/mine/> .\n"
+                    'mine:p a ecograph:SupportProgram ; ecograph:programNumber 99 .\n', encoding="utf-8")
+    sources = load_sources(settings_for(PROJECT_ROOT), [path])
+    assert isinstance(sources.parsed("stated"), Quads)
+    fast = validate_module.validate(sources, "oxigraph")
+    reference = validate_module.validate(_as_rdflib(sources), "oxigraph")
+    assert "mine:p" in fast.to_text()
+    assert fast.to_text() == reference.to_text()
+
+
+def test_the_same_release_from_quads_and_from_graphs(synth_root, tmp_path):
+    sources = load_sources(settings_for(synth_root))
+    report, inferences = validate(sources, "oxigraph"), reason(sources)
+    fast, reference = tmp_path / "fast", tmp_path / "reference"
+    fast.mkdir(), reference.mkdir()
+    write_release(fast, sources, inferences, report)
+    graphs = Inferences(stated=inferences.stated, interpreted=inferences.interpreted)
+    write_release(reference, _as_rdflib(sources), graphs, report)
+    names = sorted(p.name for p in fast.iterdir())
+    assert names == sorted(p.name for p in reference.iterdir())
+    for name in names:
+        assert (fast / name).read_bytes() == (reference / name).read_bytes(), name
