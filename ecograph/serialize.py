@@ -12,8 +12,11 @@ from __future__ import annotations
 import functools
 import re
 import warnings
+from collections import Counter
+from dataclasses import dataclass
+from itertools import compress
 from json.encoder import encode_basestring
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -23,6 +26,9 @@ from rdflib.namespace import RDF, XSD
 from ecograph.namespaces import bind_all
 
 _XSD_STRING = str(XSD.string)
+_SUBJECT, _PREDICATE, _OBJECT = attrgetter("subject"), attrgetter("predicate"), attrgetter("object")
+_FIRST = itemgetter(0)
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 
 def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -50,13 +56,33 @@ def from_ox(term):
         return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
 
 
+@dataclass
+class Terms:
+    """The terms of some triples, read once: what the prefixes of the dumps and the VoID counts are made from."""
+
+    subjects: set
+    predicates: Counter  # predicate -> triples
+    objects: set
+    typings: list  # the rdf:type triples
+
+
 class Quads(list):
     """The triples of one graph as pyoxigraph quads of the default graph, each once. The build carries its large
     graphs this way (pyoxigraph reads them, its store and writers take them as they are); `in_order` marks quads
-    already sorted as the dumps write them, so that the writers sort each graph once."""
+    already sorted as the dumps write them, so that the writers sort each graph once. Quads are not changed once
+    made: what is computed from them (terms(), _stems) is kept with them."""
 
     in_order = False
-    stems: dict | None = None  # see _stems, kept with the quads it was computed from
+    stems: dict | None = None  # see _stems
+    _terms: Terms | None = None
+
+    def terms(self) -> Terms:
+        """The subjects, predicates, objects and rdf:type triples of these quads."""
+        if self._terms is None:
+            predicates = list(map(_PREDICATE, self))
+            typings = list(compress(self, map(_RDF_TYPE.__eq__, predicates)))  # in C, not a Python loop
+            self._terms = Terms(set(map(_SUBJECT, self)), Counter(predicates), set(map(_OBJECT, self)), typings)
+        return self._terms
 
 
 def quads(graph: Graph | Quads) -> Quads:
@@ -101,18 +127,17 @@ def _known_prefixes() -> tuple[tuple[str, str], ...]:
 
 
 _LOCAL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
-_SUBJECT, _PREDICATE, _OBJECT = attrgetter("subject"), attrgetter("predicate"), attrgetter("object")
 
 
 def _stems(triples: Quads) -> dict[str, bool]:
     """Namespace part (up to the last / or #) of each IRI of triples (datatypes included) -> every local name
     after it is plain. Read from the distinct terms, and kept with triples: trig() needs it again."""
     if triples.stems is None:
-        objects = set(map(_OBJECT, triples))
-        terms = set(map(_SUBJECT, triples)) | set(map(_PREDICATE, triples)) | objects
-        terms.update(o.datatype for o in objects if isinstance(o, ox.Literal))
+        terms = triples.terms()
+        found = terms.subjects | set(terms.predicates) | terms.objects
+        found.update(o.datatype for o in terms.objects if isinstance(o, ox.Literal))
         plain: dict[str, bool] = {}
-        for term in terms:
+        for term in found:
             if isinstance(term, ox.NamedNode):
                 iri = term.value
                 cut = max(iri.rfind("/"), iri.rfind("#")) + 1
@@ -132,17 +157,23 @@ def _prefixes(plain: dict[str, bool]) -> dict[str, str]:
     return chosen
 
 
-def _with_prefixes(body: bytes, prefixes: dict[str, str]) -> str:
+def _with_prefixes(body: bytes | str, prefixes: dict[str, str]) -> str:
     """pyoxigraph writes its prefix lines in no fixed order: write them sorted instead."""
-    lines = body.decode("utf-8").split("\n")
-    rest = [line for line in lines if not line.startswith("@prefix ")]
-    head = [f"@prefix {prefix}: <{ns}> ." for prefix, ns in sorted(prefixes.items())]
-    return "\n".join(head + ([""] if head else []) + rest)
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    start = 0
+    while text.startswith("@prefix ", start):  # pyoxigraph writes them all first
+        start = text.index("\n", start) + 1
+    head = "\n".join(f"@prefix {prefix}: <{ns}> ." for prefix, ns in sorted(prefixes.items()))
+    return (head + "\n\n" if head else "") + text[start:]
+
+
+def _nt_text(graph: Graph | Quads) -> str:
+    """N-Triples of graph in order: one triple a line, each ending " .\n" (a line break in a literal is escaped)."""
+    return ox.serialize(in_order(graph), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
 def _nt_lines(graph: Graph | Quads) -> list[str]:
-    text = ox.serialize(in_order(graph), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    return sorted(line for line in text.splitlines() if line.strip())
+    return sorted(line for line in _nt_text(graph).splitlines() if line.strip())
 
 
 def ntriples(graph: Graph | Quads) -> str:
@@ -152,11 +183,8 @@ def ntriples(graph: Graph | Quads) -> str:
 
 def nquads(named: dict[URIRef, Graph | Quads]) -> str:
     """Sorted N-Quads of several named graphs."""
-    lines = []
-    for name, graph in named.items():
-        for line in _nt_lines(graph):
-            lines.append(f"{line[:-1].rstrip()} <{name}> .")
-    return "\n".join(sorted(lines)) + "\n"
+    text = "".join(_nt_text(graph).replace(" .\n", f" <{name}> .\n") for name, graph in named.items())
+    return "\n".join(sorted(line for line in text.splitlines() if line.strip())) + "\n"
 
 
 def turtle(graph: Graph | Quads) -> str:
@@ -167,15 +195,26 @@ def turtle(graph: Graph | Quads) -> str:
 
 
 def trig(named: dict[URIRef, Graph | Quads]) -> str:
-    """TriG of several named graphs, in order of graph name, prefixes once on top."""
+    """TriG of several named graphs, in order of graph name, prefixes once on top.
+
+    pyoxigraph writes a named graph in TriG as its Turtle, each line indented by a tab, between "<name> {" and
+    "}": each graph is written so (making a million quads with a graph name took longer than writing them)."""
     triples = {name: in_order(named[name]) for name in sorted(named)}
     plain: dict[str, bool] = {}
     for ts in triples.values():
         for stem, is_plain in _stems(ts).items():
             plain[stem] = plain.get(stem, True) and is_plain
     prefixes = _prefixes(plain)
-    named_quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(str(name))) for name, ts in triples.items() for t in ts]
-    return _with_prefixes(ox.serialize(named_quads, format=ox.RdfFormat.TRIG, prefixes=prefixes), prefixes)
+    parts = []
+    for name, ts in triples.items():
+        if not ts:
+            continue
+        first = ts[0]
+        opening = _with_prefixes(ox.serialize([ox.Quad(first.subject, first.predicate, first.object, ox.NamedNode(str(name)))],
+                                              format=ox.RdfFormat.TRIG, prefixes=prefixes), {}).split("\n", 1)[0]
+        body = _with_prefixes(ox.serialize(ts, format=ox.RdfFormat.TURTLE, prefixes=prefixes), {})
+        parts.append(f"{opening}\n\t{body[:-1].replace(chr(10), chr(10) + chr(9))}\n}}\n")
+    return _with_prefixes("".join(parts), prefixes)
 
 
 def _term_json(term) -> dict:
@@ -191,34 +230,9 @@ def _term_json(term) -> dict:
     return {"@id": str(term)}
 
 
-def _ox_json(term) -> dict:
-    """_term_json of the rdflib term that term stands for (an xsd:string literal has no datatype there)."""
-    if isinstance(term, ox.Literal):
-        value: dict = {"@value": term.value}
-        if term.language:
-            value["@language"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            value["@type"] = term.datatype.value
-        return value
-    if isinstance(term, ox.BlankNode):
-        return {"@id": f"_:{term.value}"}
-    return {"@id": term.value}
-
-
-def _nodes(graph: Graph | Quads) -> dict[str, dict]:
+def _nodes(graph: Graph) -> dict[str, dict]:
     """Subject id -> {"@id", "@type": [classes], property: [values]} of graph, in no order."""
     nodes: dict[str, dict] = {}
-    if isinstance(graph, Quads):
-        rdf_type = ox.NamedNode(str(RDF.type))
-        for q in graph:
-            s, p, o = q.subject, q.predicate, q.object
-            sid = f"_:{s.value}" if isinstance(s, ox.BlankNode) else s.value
-            node = nodes.get(sid) or nodes.setdefault(sid, {"@id": sid})
-            if p == rdf_type and not isinstance(o, ox.Literal):
-                node.setdefault("@type", []).append(o.value)
-            else:
-                node.setdefault(p.value, []).append(_ox_json(o))
-        return nodes
     for s, p, o in graph:
         sid = f"_:{s}" if isinstance(s, BNode) else str(s)
         node = nodes.setdefault(sid, {"@id": sid})
@@ -234,7 +248,7 @@ def _value_key(value: dict) -> str:
     return "{" + ", ".join(f"{encode_basestring(k)}: {encode_basestring(value[k])}" for k in sorted(value)) + "}"
 
 
-def _nodes_json(graph: Graph | Quads) -> list[dict]:
+def _nodes_json(graph: Graph) -> list[dict]:
     nodes = _nodes(graph)
     out = []
     for sid in sorted(nodes):
@@ -249,43 +263,111 @@ def _nodes_json(graph: Graph | Quads) -> list[dict]:
     return out
 
 
-def _json_text(value, indent: str, out: list) -> None:
-    """value as json.dumps(value, ensure_ascii=False, indent=1) writes it, appended to out in pieces. The json
-    module writes indented JSON with its pure-Python encoder, which took minutes for a million triples."""
-    if isinstance(value, str):
-        out.append(encode_basestring(value))
+def _write_nodes(nodes: list[dict], indent: str, out: list) -> None:
+    """nodes (see _nodes_json) as json.dumps(nodes, ensure_ascii=False, indent=1) writes them when they sit at
+    indent, appended to out. The json module writes indented JSON with its pure-Python encoder, which took
+    minutes at a million triples; this writes the same text for the one shape of data it is given."""
+    if not nodes:
+        out.append("[]")
         return
-    if not value:
-        out.append("{}" if isinstance(value, dict) else "[]")
+    i1, i2, i3, i4 = indent + " ", indent + "  ", indent + "   ", indent + "    "
+    enc = encode_basestring
+    separator = "[\n"
+    for node in nodes:
+        out.append(separator + i1 + "{")
+        separator = ",\n"
+        head = "\n"
+        for key, item in node.items():
+            out.append(head + i2 + enc(key) + ": ")
+            head = ",\n"
+            if isinstance(item, str):
+                out.append(enc(item))
+            elif not item:
+                out.append("[]")
+            else:
+                values = [i3 + enc(v) if isinstance(v, str) else
+                          i3 + "{\n" + ",\n".join(i4 + enc(k) + ": " + enc(x) for k, x in v.items()) + "\n" + i3 + "}"
+                          for v in item]
+                out.append("[\n" + ",\n".join(values) + "\n" + i2 + "]")
+        out.append("\n" + i1 + "}")
+    out.append("\n" + indent + "]")
+
+
+def _write_quads(triples: Quads, indent: str, out: list) -> None:
+    """_write_nodes(_nodes_json(triples), indent, out) in one pass over the quads in order, each value written as text
+    with its sort key (what _value_key gives) rather than built as a dict: the JSON-LD of the dataset was the
+    slowest dump at a million triples. In order, the triples of a subject, and of a subject and predicate, are
+    next to each other (their N-Triples lines start alike)."""
+    i1, i2, i3, i4 = indent + " ", indent + "  ", indent + "   ", indent + "    "
+    enc, literal, blank, rdf_type = encode_basestring, ox.Literal, ox.BlankNode, _RDF_TYPE
+    nodes: list[tuple[str, list, list]] = []  # (subject id, classes, [(property, [(sort key, text)])])
+    subject = predicate = values = None
+    for q in in_order(triples):
+        s, p, o = q.subject, q.predicate, q.object
+        if s != subject:
+            subject, predicate = s, None
+            node = ("_:" + s.value if type(s) is blank else s.value, [], [])
+            nodes.append(node)
+        kind = type(o)
+        if kind is literal:
+            value, language = enc(o.value), o.language
+            if language:
+                language = enc(language)
+                item = (f'{{"@language": {language}, "@value": {value}}}',
+                        f'{i3}{{\n{i4}"@value": {value},\n{i4}"@language": {language}\n{i3}}}')
+            elif o.datatype.value == _XSD_STRING:
+                item = (f'{{"@value": {value}}}', f'{i3}{{\n{i4}"@value": {value}\n{i3}}}')
+            else:
+                datatype = enc(o.datatype.value)
+                item = (f'{{"@type": {datatype}, "@value": {value}}}',
+                        f'{i3}{{\n{i4}"@value": {value},\n{i4}"@type": {datatype}\n{i3}}}')
+        elif p == rdf_type:
+            node[1].append(o.value)
+            continue
+        else:
+            value = enc("_:" + o.value if kind is blank else o.value)
+            item = (f'{{"@id": {value}}}', f'{i3}{{\n{i4}"@id": {value}\n{i3}}}')
+        if p != predicate:
+            predicate, values = p, []
+            node[2].append((p.value, values))
+        values.append(item)
+    if not nodes:
+        out.append("[]")
         return
-    inner = indent + " "
-    if isinstance(value, dict):
-        out.append("{")
-        separator = "\n" + inner
-        for key, item in value.items():
-            out.append(separator)
-            out.append(encode_basestring(key) + ": ")
-            _json_text(item, inner, out)
-            separator = ",\n" + inner
-        out.append("\n" + indent + "}")
-        return
-    out.append("[")
-    separator = "\n" + inner
-    for item in value:
-        out.append(separator)
-        _json_text(item, inner, out)
-        separator = ",\n" + inner
+    separator = "[\n"
+    for sid, classes, properties in sorted(nodes, key=_FIRST):
+        out.append(f'{separator}{i1}{{\n{i2}"@id": {enc(sid)}')
+        separator = ",\n"
+        if classes:
+            out.append(f',\n{i2}"@type": [\n' + ",\n".join(i3 + enc(c) for c in sorted(classes)) + f"\n{i2}]")
+        for key, values in sorted(properties, key=_FIRST):
+            if len(values) > 1:
+                values.sort(key=_FIRST)
+            out.append(f",\n{i2}{enc(key)}: [\n" + ",\n".join(text for _, text in values) + f"\n{i2}]")
+        out.append(f"\n{i1}}}")
     out.append("\n" + indent + "]")
 
 
 def jsonld(named: dict[URIRef, Graph | Quads] | Graph | Quads) -> str:
     """Expanded JSON-LD (no @context, so nothing is ever fetched), sorted."""
-    if isinstance(named, (Graph, Quads)):
-        body: list = _nodes_json(named)
-    else:
-        body = [{"@id": str(name), "@graph": _nodes_json(graph)} for name, graph in sorted(named.items())]
     out: list[str] = []
-    _json_text(body, "", out)
+    if isinstance(named, Quads):
+        _write_quads(named, "", out)
+    elif isinstance(named, Graph):
+        _write_nodes(_nodes_json(named), "", out)
+    elif not named:
+        out.append("[]")
+    else:
+        separator = "[\n"
+        for name, graph in sorted(named.items()):
+            out.append(f'{separator} {{\n  "@id": {encode_basestring(str(name))},\n  "@graph": ')
+            if isinstance(graph, Quads):
+                _write_quads(graph, "  ", out)
+            else:
+                _write_nodes(_nodes_json(graph), "  ", out)
+            out.append("\n }")
+            separator = ",\n"
+        out.append("\n]")
     return "".join(out) + "\n"
 
 

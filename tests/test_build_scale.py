@@ -136,3 +136,29 @@ def test_the_same_release_from_quads_and_from_graphs(synth_root, tmp_path):
     assert names == sorted(p.name for p in reference.iterdir())
     for name in names:
         assert (fast / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+def test_void_counts_of_graphs_that_share_triples_are_rdflibs(synth_root):
+    """describe() counts the union from the tallies of each graph, and reads the triples again only when two
+    graphs share one: the counts are those of rdflib graphs in both cases."""
+    from rdflib.namespace import VOID
+
+    from ecograph.pipeline.describe import DATASET, describe
+    from ecograph.serialize import quads
+
+    sources = load_sources(settings_for(synth_root))
+    stated, interpreted = sources.parsed("stated"), sources.parsed("interpreted")
+    shared = Quads([*interpreted, *stated[:50]])
+    for graphs in ({URIRef("urn:a"): stated, URIRef("urn:b"): interpreted}, {URIRef("urn:a"): stated, URIRef("urn:b"): shared}):
+        as_graphs = {name: rdflib_graph(g) for name, g in graphs.items()}
+        meta = describe(graphs, {})
+        assert set(meta) == set(describe(as_graphs, {}))
+        assert set(describe({name: quads(g) for name, g in as_graphs.items()}, {})) == set(meta)
+        union = Graph()
+        for g in as_graphs.values():
+            for t in g:
+                union.add(t)
+        assert int(meta.value(DATASET, VOID.triples)) == len(union)
+        for part in meta.objects(DATASET, VOID.propertyPartition):
+            prop = meta.value(part, VOID.property)
+            assert int(meta.value(part, VOID.triples)) == len(list(union.triples((None, prop, None)))), prop

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from operator import attrgetter
 
 import pyoxigraph as ox
@@ -18,7 +19,7 @@ DATASET = ID["dataset/ecograph"]
 CATALOG = ID["catalog"]
 SERVICE = ID["service/sparql"]
 DUMPS = BASE + "dumps/"
-_SUBJECT, _PREDICATE, _OBJECT = attrgetter("subject"), attrgetter("predicate"), attrgetter("object")
+_SUBJECT, _OBJECT = attrgetter("subject"), attrgetter("object")
 MEDIA = {".trig": "application/trig", ".nq": "application/n-quads", ".jsonld": "application/ld+json",
          ".ttl": "text/turtle", ".nt": "application/n-triples", ".rdf": "application/rdf+xml"}
 
@@ -36,18 +37,44 @@ def _keys(graph: Graph | Quads) -> list:
     return keys
 
 
-def _counts(keys: list, triples: int | None = None) -> dict:
-    """VoID counts of triples given by _keys, each once; classes and properties as rdflib terms."""
-    quads = [k if type(k) is ox.Quad else k[0] for k in keys] if not isinstance(keys, Quads) else keys
-    rdf_type = ox.NamedNode(str(RDF.type))
-    typings = [q for q in quads if q.predicate == rdf_type]
-    classes = Counter(map(_OBJECT, typings))
-    properties = Counter(map(_PREDICATE, quads))
-    objects = {o for o in set(map(_OBJECT, quads)) if not isinstance(o, ox.Literal)}
-    return {"triples": len(keys) if triples is None else triples,
+@dataclass
+class _Tally:
+    """What the VoID counts of some triples are made from, as sets: the tallies of several graphs merge into the
+    tally of their union without reading the triples again."""
+
+    triples: int
+    typings: set  # the rdf:type triples
+    properties: Counter  # predicate -> triples
+    subjects: set
+    objects: set  # not literals
+
+
+def _tally(keys: list) -> _Tally:
+    """The tally of triples given by _keys, each once."""
+    quads = keys if isinstance(keys, Quads) else Quads(k if type(k) is ox.Quad else k[0] for k in keys)
+    terms = quads.terms()  # kept with Quads: the writers read the same terms for their prefixes
+    objects = {o for o in terms.objects if not isinstance(o, ox.Literal)}
+    return _Tally(len(keys), set(terms.typings), terms.predicates, terms.subjects, objects)
+
+
+def _union(keys: list[list], tallies: list[_Tally]) -> _Tally:
+    """The tally of the union of the triples of keys, whose tallies are tallies."""
+    union = set().union(*keys)
+    if len(union) == sum(len(k) for k in keys):  # no triple in two graphs
+        properties = sum((t.properties for t in tallies), Counter())
+    else:
+        properties = Counter(k.predicate if type(k) is ox.Quad else k[0].predicate for k in union)
+    return _Tally(len(union), set().union(*(t.typings for t in tallies)), properties,
+                  set().union(*(t.subjects for t in tallies)), set().union(*(t.objects for t in tallies)))
+
+
+def _counts(tally: _Tally, triples: int | None = None) -> dict:
+    """VoID counts of a tally; classes and properties as rdflib terms."""
+    classes = Counter(map(_OBJECT, tally.typings))
+    return {"triples": tally.triples if triples is None else triples,
             "classes": Counter({from_ox(c): n for c, n in classes.items()}),
-            "properties": Counter({from_ox(p): n for p, n in properties.items()}),
-            "subjects": len(set(map(_SUBJECT, quads))), "objects": len(objects), "entities": len(set(map(_SUBJECT, typings)))}
+            "properties": Counter({from_ox(p): n for p, n in tally.properties.items()}),
+            "subjects": len(tally.subjects), "objects": len(tally.objects), "entities": len(set(map(_SUBJECT, tally.typings)))}
 
 
 def _add_counts(meta: Graph, node: URIRef, counts: dict, partitions: bool) -> None:
@@ -86,7 +113,7 @@ def describe(graphs: dict[URIRef, Graph | Quads], files: dict[str, tuple[int, st
     meta = Graph()
     bind_all(meta)
     keys = {name: _keys(graph) for name, graph in graphs.items()}
-    union = set().union(*keys.values())
+    tallies = {name: _tally(k) for name, k in keys.items()}
     meta.add((DATASET, RDF.type, VOID.Dataset))
     meta.add((DATASET, RDF.type, DCAT.Dataset))
     meta.add((DATASET, DCTERMS.title, Literal("ecograph: 日本の創薬エコシステムの知識グラフ", lang="ja")))
@@ -101,13 +128,13 @@ def describe(graphs: dict[URIRef, Graph | Quads], files: dict[str, tuple[int, st
     meta.add((DATASET, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
     meta.add((DATASET, VOID.dataDump, URIRef(DUMPS + "dataset.nq")))
     meta.add((DATASET, ECO.slide, ID["source/slide/1"]))
-    _add_counts(meta, DATASET, _counts(union), partitions=True)
+    _add_counts(meta, DATASET, _counts(_union(list(keys.values()), list(tallies.values()))), partitions=True)
     for name, graph in graphs.items():
         subset = URIRef(f"{DATASET}/graph/{str(name).rsplit('/', 1)[-1]}")
         meta.add((DATASET, VOID.subset, subset))
         meta.add((subset, RDF.type, VOID.Dataset))
         meta.add((subset, DCTERMS.identifier, Literal(str(name))))
-        _add_counts(meta, subset, _counts(keys[name], len(graph)), partitions=False)
+        _add_counts(meta, subset, _counts(tallies[name], len(graph)), partitions=False)
     meta.add((CATALOG, RDF.type, DCAT.Catalog))
     meta.add((CATALOG, DCTERMS.title, Literal("ecograph カタログ", lang="ja")))
     meta.add((CATALOG, DCTERMS.title, Literal("ecograph catalogue", lang="en")))

@@ -19,6 +19,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ecograph.errors import DataSyntaxError
 from ecograph.namespaces import bind_all
+from ecograph.pipeline import no_cycle_collection
 from ecograph.serialize import Quads, rdflib_graph, to_ox
 from ecograph.settings import Settings
 
@@ -300,14 +301,15 @@ def load_sources(settings: Settings, data_files: list[Path] | None = None) -> So
         stated_files = [p for p in data_files if p not in interpreted_files]
     alignment_files = _files(settings.ontology_dir / "alignments")
     data, namespaces = {}, {}
-    for name, paths in (("stated", stated_files), ("interpreted", interpreted_files)):
-        loaded = load_quads(paths, settings)
-        data[name], namespaces[name] = loaded if isinstance(loaded, tuple) else (loaded, None)
-    return Sources(
-        alignments=load_graph(alignment_files, settings),
-        ontology=load_graph(ontology_files, settings),
-        shapes=load_graph(shape_files, settings),
-        **data,
-        files=[*ontology_files, *alignment_files, *shape_files, *stated_files, *interpreted_files],
-        namespaces={name: names for name, names in namespaces.items() if names is not None},
-    )
+    with no_cycle_collection():
+        for name, paths in (("stated", stated_files), ("interpreted", interpreted_files)):
+            loaded = load_quads(paths, settings)
+            data[name], namespaces[name] = loaded if isinstance(loaded, tuple) else (loaded, None)
+        return Sources(
+            alignments=load_graph(alignment_files, settings),
+            ontology=load_graph(ontology_files, settings),
+            shapes=load_graph(shape_files, settings),
+            **data,
+            files=[*ontology_files, *alignment_files, *shape_files, *stated_files, *interpreted_files],
+            namespaces={name: names for name, names in namespaces.items() if names is not None},
+        )

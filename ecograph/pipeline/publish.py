@@ -19,6 +19,7 @@ from rdflib import Graph, URIRef
 from ecograph import __version__, ontodoc, serialize
 from ecograph.errors import BuildError
 from ecograph.namespaces import INFERRED, INFERRED_INTERPRETED, INTERPRETED, METADATA, ONTOLOGY, SHAPES, STATED
+from ecograph.pipeline import no_cycle_collection
 from ecograph.pipeline.describe import describe
 from ecograph.pipeline.load import Sources
 from ecograph.pipeline.reason import Inferences
@@ -58,6 +59,11 @@ def _render(sources: Sources, inferences: Inferences) -> dict[URIRef, Graph | Qu
 
 def write_release(folder: Path, sources: Sources, inferences: Inferences, report: ValidationReport) -> list[str]:
     """Write every file of a release into folder; returns the file names."""
+    with no_cycle_collection():
+        return _write_release(folder, sources, inferences, report)
+
+
+def _write_release(folder: Path, sources: Sources, inferences: Inferences, report: ValidationReport) -> list[str]:
     graphs = _render(sources, inferences)
     sizes: dict[str, tuple[int, str]] = {}
     for name, graph in graphs.items():

@@ -8,6 +8,8 @@ owlrl (pure Python, the reference). tests/test_reason.py shows they agree triple
 from __future__ import annotations
 
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,6 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from ecograph.errors import UsageError
 from ecograph.namespaces import BASE, bind_all
+from ecograph.pipeline import no_cycle_collection
 from ecograph.pipeline.load import Sources
 from ecograph.serialize import Quads, quads, rdflib_graph
 
@@ -108,61 +111,89 @@ _TRIVIAL = {str(o) for o in _TRIVIAL_OBJECTS}
 _REFLEXIVE_KEYS = {str(p) for p in _REFLEXIVE}
 
 
-def _useful_keys(closure: list[tuple]) -> set[tuple[str, str, str]]:
-    """The triples of closure (rdflib terms, as reasonable gives them) that _useful keeps, as tuples of strings."""
-    kept = set()
-    for s, p, o in closure:
-        if isinstance(o, BNode) or isinstance(s, BNode):
-            continue
-        s, p, o = str(s), str(p), str(o)
-        if not s.startswith(BASE) or p == _SAME_AS or (p in _TYPING and o in _TRIVIAL) or (s == o and p in _REFLEXIVE_KEYS):
-            continue
-        kept.add((s, p, o))
-    return kept
+def _useful_keys(closure) -> set[tuple[str, str, str]]:
+    """The triples of closure (see _plain) that _useful keeps."""
+    bnode = BNode
+    return {(s, p, o) for s, p, o in closure if type(o) is not bnode and type(s) is not bnode and s.startswith(BASE)
+            and p != _SAME_AS and not (p in _TYPING and o in _TRIVIAL) and not (s == o and p in _REFLEXIVE_KEYS)}
 
 
-def _keys(triples: Quads) -> set[tuple[str, str, str]]:
-    """The triples of IRIs of triples, as tuples of strings (what _useful_keys compares them with)."""
-    iri = ox.NamedNode
-    return {(q.subject.value, q.predicate.value, q.object.value) for q in triples
-            if type(q.subject) is iri and type(q.object) is iri}
+def _plain(closure: list[tuple]) -> list[tuple]:
+    """reasonable's closure with IRIs as plain strings and blank nodes as BNodes: as it gives them under
+    _iris_as_strings (converted here should it make rdflib URIRefs all the same)."""
+    if not closure or type(closure[0][1]) is str:
+        return closure
+    return [tuple(t if type(t) is BNode else str(t) for t in triple) for triple in closure]
+
+
+_PATCH = threading.Lock()
+
+
+@contextmanager
+def _iris_as_strings():
+    """While it runs, reasonable's results come back with plain strings for IRIs. reasonable makes each term of its
+    results by calling rdflib.URIRef, whose checks were most of the time of reasoning at a million triples (five
+    million IRIs for two closures); only strings are compared here. rdflib.URIRef is str meanwhile: no code of
+    ecograph calls rdflib.URIRef by that name (modules bind URIRef at import). Blank nodes stay BNodes."""
+    import rdflib
+
+    with _PATCH:
+        original = rdflib.URIRef
+        rdflib.URIRef = str
+        try:
+            yield
+        finally:
+            rdflib.URIRef = original
+
+
+def _split(triples: Quads) -> tuple[list[ox.Quad], set[tuple[str, str, str]]]:
+    """The triples without a literal object (what reasonable reads), and, as tuples of strings (what
+    _useful_keys gives), those of IRIs only, in one pass."""
+    structural, keys = [], set()
+    literal, iri = ox.Literal, ox.NamedNode
+    for q in triples:
+        o = q.object
+        if type(o) is literal:
+            continue
+        structural.append(q)
+        s = q.subject
+        if type(s) is iri and type(o) is iri:
+            keys.add((s.value, q.predicate.value, o.value))
+    return structural, keys
 
 
 def _quads(keys: set[tuple[str, str, str]]) -> Quads:
-    made: dict[str, ox.NamedNode] = {}
-
-    def iri(value: str) -> ox.NamedNode:
-        node = made.get(value)
-        if node is None:
-            node = made[value] = ox.NamedNode(value)
-        return node
-
-    return Quads(ox.Quad(iri(s), iri(p), iri(o)) for s, p, o in sorted(keys))
+    """Triples of IRIs given as tuples of strings, as Quads in the order the dumps write them."""
+    nodes = {value: ox.NamedNode(value) for value in {value for key in keys for value in key}}
+    ordered = Quads(sorted((ox.Quad(nodes[s], nodes[p], nodes[o]) for s, p, o in keys), key=str))
+    ordered.in_order = True
+    return ordered
 
 
 def _reason_reasonable(sources: Sources) -> Inferences:
     """The same as _reason_owlrl, with one run of reasonable: the closure of ontology + stated, then, by
     reasonable's incremental materialisation, the closure with the interpretations added (the same triples as a
-    run from scratch: tests/test_reason.py). The structural triples reach reasonable as N-Triples files, which it
+    run from scratch: tests/test_reason.py). The structural triples reach reasonable as Turtle files, which it
     reads itself: handing it a million rdflib tuples cost more than the reasoning."""
     import reasonable
 
-    ontology = quads(_structural([sources.ontology]))
-    stated, interpreted = ([q for q in quads(sources.parsed(name)) if not isinstance(q.object, ox.Literal)]
-                           for name in ("stated", "interpreted"))
+    (ontology, ontology_keys), (stated, stated_keys), (interpreted, interpreted_keys) = (
+        _split(quads(graph)) for graph in (sources.ontology, sources.parsed("stated"), sources.parsed("interpreted")))
     engine = reasonable.PyReasoner()
     with tempfile.TemporaryDirectory(prefix="ecograph-reason-") as folder:
-        def load(triples: list[ox.Quad], name: str) -> None:
-            path = Path(folder) / f"{name}.n3"  # reasonable reads a .n3 file as N-Triples
-            ox.serialize(triples, path, format=ox.RdfFormat.N_TRIPLES)
+        def closure(triples: list[ox.Quad], name: str) -> list[tuple]:
+            """Add triples and reason. reasonable reads Turtle faster than N-Triples (a third less text)."""
+            path = Path(folder) / f"{name}.ttl"
+            ox.serialize(triples, path, format=ox.RdfFormat.TURTLE)
             engine.load_file(str(path))
+            with _iris_as_strings():
+                return _plain(engine.reason())
 
-        load(ontology + stated, "stated")
-        closure_stated = _useful_keys(engine.reason())
-        load(interpreted, "interpreted")
-        closure_all = _useful_keys(engine.reason())
-    inferred = closure_stated - _keys(ontology) - _keys(Quads(stated))
-    inferred_interpreted = closure_all - closure_stated - _keys(Quads(interpreted))
+        closure_stated = set(closure(ontology + stated, "stated"))
+        inferred = _useful_keys(closure_stated.difference(ontology_keys, stated_keys))
+        # what the interpretations add to the closure (reasonable gives the whole closure again)
+        added = [t for t in closure(interpreted, "interpreted") if t not in closure_stated]
+    inferred_interpreted = _useful_keys(added) - interpreted_keys
     return Inferences(stated=_quads(inferred), interpreted=_quads(inferred_interpreted))
 
 
@@ -177,4 +208,5 @@ def reason(sources: Sources, reasoner: str = "reasonable") -> Inferences:
         return _reason_owlrl(sources)
     if reasoner != "reasonable":
         raise UsageError(f"unknown reasoner '{reasoner}'", f"Use one of {', '.join(REASONERS)}.")
-    return _reason_reasonable(sources)
+    with no_cycle_collection():
+        return _reason_reasonable(sources)

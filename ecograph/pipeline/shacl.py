@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from ecograph.pipeline import shacl_report, shacl_store
+from ecograph.pipeline import no_cycle_collection, shacl_report, shacl_store
 from ecograph.pipeline.shacl_shapes import Path, Shape, Shapes, ShapesError, SparqlConstraint
 from ecograph.serialize import Quads, from_ox, to_ox
 
@@ -44,7 +44,7 @@ def validate_graphs(data: list[Graph | Quads], ontology: Graph, shapes_graph: Gr
     """Validate the data graphs (rdflib Graphs or Quads), with the ontology's axioms mixed in, against shapes_graph: (conforms, report graph).
     Like pyshacl with allow_warnings, only results of a severity other than sh:Warning and sh:Info break conformance."""
     shapes = Shapes(shapes_graph)
-    with shacl_store.no_cycle_collection():
+    with no_cycle_collection():
         engine = Engine(*shacl_store.load_store([*data, shacl_store.ontology_axioms(ontology)]), shapes)
         hits = engine.run()
     conforms = all(hit.shape.severity in (SH.Warning, SH.Info) for hit in hits)

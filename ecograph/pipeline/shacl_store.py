@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from operator import attrgetter
 
 import pyoxigraph as ox
@@ -15,20 +13,6 @@ from ecograph.serialize import Quads
 
 _OBJECT = attrgetter("object")
 _PLAIN = {str(XSD.string), str(RDF.langString)}
-
-
-@contextmanager
-def no_cycle_collection():
-    """Python's cycle collector off while validating. The validator makes millions of small acyclic objects,
-    and each full collection walks every object of the loaded rdflib graphs too: at a million triples that cost
-    as much as the validation itself. Reference counting still frees everything."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def ontology_axioms(ontology: Graph) -> list[tuple]:

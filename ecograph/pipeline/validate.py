@@ -116,13 +116,15 @@ class _Lookup:
     in place (merging them into one graph cost seconds at a million triples). A graph given as Quads is read once,
     for the labels and slides of all its subjects, on the first question."""
 
-    def __init__(self, graphs: list[Graph | Quads], namespaces: list[tuple[str, URIRef]] | None = None):
-        """namespaces: of the graphs given as Quads (which have none of their own)."""
+    def __init__(self, graphs: list[Graph | Quads], namespaces: list[tuple[str, URIRef]] | None = None, nodes: set | None = None):
+        """namespaces: of the graphs given as Quads (which have none of their own); nodes: the only nodes that will be
+        asked about (the focus nodes of a report), if known: only their labels and slides are read from Quads."""
         self.graphs = graphs
         self.names = Graph()
         found = {ns for graph in graphs if isinstance(graph, Graph) for ns in graph.namespaces()} | set(namespaces or ())
         for prefix, namespace in sorted(found):
             self.names.bind(prefix, namespace)
+        self._nodes = None if nodes is None else {to_ox(node) for node in nodes}
         self._read: dict[int, dict] = {}
 
     def short(self, node) -> str:
@@ -132,9 +134,9 @@ class _Lookup:
         if isinstance(graph, Graph):
             return list(graph.objects(node, predicate))
         if id(graph) not in self._read:
-            wanted, read = {ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(ECO.slide))}, defaultdict(list)
+            wanted, nodes, read = {ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(ECO.slide))}, self._nodes, defaultdict(list)
             for q in graph:
-                if q.predicate in wanted:
+                if q.predicate in wanted and (nodes is None or q.subject in nodes):
                     read[(q.subject, q.predicate)].append(q.object)
             self._read[id(graph)] = read
         return [from_ox(o) for o in self._read[id(graph)].get((to_ox(node), to_ox(predicate)), ())]
@@ -248,7 +250,7 @@ def _validate(data: list[Graph | Quads], shapes: Graph, ontology: Graph, validat
     else:
         raise UsageError(f"unknown validator '{validator}'", f"Use one of {', '.join(VALIDATORS)} (the validator setting).")
     bind_all(report_graph)
-    lookup = _Lookup([*data, ontology], namespaces)
+    lookup = _Lookup([*data, ontology], namespaces, set(report_graph.objects(None, SH.focusNode)))
     return ValidationReport(conforms=conforms, results=_flatten(report_graph, lookup, shapes), graph=report_graph)
 
 
