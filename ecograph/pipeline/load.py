@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.exceptions import ParserError
 from rdflib.namespace import RDF, XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -137,7 +138,20 @@ def parse_bytes(raw: bytes, fmt: str, graph: Graph | None = None, display: str =
     except (ValueError, SyntaxError) as exc:  # other parsers (N-Triples, JSON-LD, RDF/XML)
         match = re.search(r"line (\d+)", str(exc))
         raise DataSyntaxError(display, int(match.group(1)) if match else None, None, str(exc).strip().splitlines()[0]) from exc
+    except ParserError as exc:  # rdflib's N-Triples and N-Quads parsers: "Invalid line", without saying which
+        raise _located(raw, fmt, display, exc) from exc
     return graph
+
+
+def _located(raw: bytes, fmt: str, display: str, error: ParserError) -> DataSyntaxError:
+    """The error rdflib found in N-Triples or N-Quads, with the line and column where pyoxigraph finds it."""
+    try:
+        if fmt in ("nt", "nquads"):
+            list(ox.parse(raw, format=ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        reason = re.sub(r"^Parser error at line \d+ (?:between )?columns? [\d and]+: ", "", exc.msg)
+        return DataSyntaxError(display, exc.lineno, exc.offset, reason, "Fix the syntax at that place; see https://www.w3.org/TR/n-triples/.")
+    return DataSyntaxError(display, None, None, str(error).strip().splitlines()[0])
 
 
 def _files(directory: Path, recursive: bool = False) -> list[Path]:
@@ -212,6 +226,9 @@ def _blank_labels(graph: Graph) -> dict[BNode, BNode]:
 # writes it in lower case) and keeps an explicit ^^xsd:string (pyoxigraph cannot tell it from a plain literal).
 _RDFLIB_ONLY = (re.compile(rb'"@[A-Za-z0-9-]*[A-Z]'), re.compile(rb"'@[A-Za-z0-9-]*[A-Z]"),
                 re.compile(rb"\^\^\s*(?:<[^>]*#string>|[^\s<>]*:string\b)"))
+# pyoxigraph reads RDF 1.2, rdflib refuses it: the VERSION directive of Turtle (found here), triple terms and
+# literals with a base direction (found in what pyoxigraph reads: see _rdf_1_2).
+_VERSION = re.compile(rb"(?i)(?:^|[\s.])@?version\s*[\"']")
 _PREFIX_LINE = re.compile(rb"(?:@prefix|(?i:prefix))\s+([^\s:]*):")
 _SUBJECT, _OBJECT = attrgetter("subject"), attrgetter("object")
 _PLAIN = {str(XSD.string), str(RDF.langString)}
@@ -228,6 +245,8 @@ def _read_ox(path: Path, display: str) -> tuple[list[ox.Quad], list[tuple[str, s
     _check_utf8(raw, display)
     if any(pattern.search(raw) for pattern in _RDFLIB_ONLY):
         return None
+    if fmt == ox.RdfFormat.TURTLE and b"version" in raw.lower() and _VERSION.search(raw):
+        return None
     parser = ox.parse(raw, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
     try:
         found = list(parser)
@@ -237,8 +256,15 @@ def _read_ox(path: Path, display: str) -> tuple[list[ox.Quad], list[tuple[str, s
     order = {m.group(1).decode("utf-8", "replace"): m.start() for m in reversed(list(_PREFIX_LINE.finditer(raw)))} if parser.prefixes else {}
     prefixes = sorted(parser.prefixes.items(), key=lambda item: (order.get(item[0], len(raw)), item[0]))
     objects = set(map(_OBJECT, found))
+    if _rdf_1_2(objects):
+        return None
     blank = (fmt == ox.RdfFormat.TURTLE or b"_:" in raw) and any(isinstance(t, ox.BlankNode) for t in objects | set(map(_SUBJECT, found)))
     return _as_rdflib_reads(found, objects), prefixes, blank
+
+
+def _rdf_1_2(objects: set) -> bool:
+    """Whether objects hold RDF 1.2 terms (a triple term, a literal with a base direction)."""
+    return any(isinstance(o, ox.Triple) or (isinstance(o, ox.Literal) and o.direction) for o in objects)
 
 
 def _as_rdflib_reads(found: list[ox.Quad], objects: set) -> list[ox.Quad]:
