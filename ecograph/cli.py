@@ -66,6 +66,8 @@ def build(settings) -> None:
     info = json.loads((result.release.path / "build.json").read_text(encoding="utf-8"))
     click.echo(f"ecograph {__version__}: published release {result.release.release_id} to {settings.dist}", err=True)
     click.echo(f"validation: {result.report.summary()}", err=True)
+    click.echo("time: " + ", ".join(f"{step} {took:.1f} s" for step, took in result.seconds.items())
+               + f" ({sum(result.seconds.values()):.1f} s)", err=True)
     for graph, count in sorted(info["graphs"].items()):
         click.echo(f"  {graph.rsplit('/', 1)[-1]:<22} {count:>6} triples", err=True)
 

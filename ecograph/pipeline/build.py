@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from ecograph.errors import NotConformingError
 from ecograph.pipeline.load import load_sources
@@ -18,15 +19,29 @@ class BuildResult:
 
     report: ValidationReport
     release: Release
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step (never written into the release)
 
 
 def build(settings: Settings | None = None) -> BuildResult:
     """Build the graph into dist/. Refuses to publish data with a Violation (NotConformingError)."""
     settings = settings or load_settings()
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        seconds[step] = now - started
+        started = now
+
     sources = load_sources(settings)
+    lap("load")
     report = validate(sources, settings.validator)
+    lap("validate")
     if not report.conforms:
         raise NotConformingError(f"the data does not conform: {report.summary()}; nothing was published", report)
     inferences = reason(sources, settings.reasoner)
+    lap("reason")
     release = publish(sources, inferences, report, settings)
-    return BuildResult(report=report, release=release)
+    lap("publish")
+    return BuildResult(report=report, release=release, seconds=seconds)
