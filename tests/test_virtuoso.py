@@ -212,7 +212,9 @@ SELECT ?issue ?line WHERE {
 NESTED_LINES = """?group :name ?name . FILTER (LANG(?name) = "ja")
     ?line a :Line ; :name ?lineName . FILTER (LANG(?lineName) = "ja" && CONTAINS(?lineName, ?name))"""
 NESTED_FORMS = {
-    # the minimal form Virtuoso answers wrongly (coverage-hearing-issues had it until issue 6)
+    # The minimal form Virtuoso answered wrongly (coverage-hearing-issues had it until issue 6), kept as a record:
+    # whether it loses rows depends on the plan Virtuoso picks from its statistics, so no test insists that it does
+    # (a clean CI run once gave every row).
     "sub-SELECT DISTINCT": NESTED_QUERY % ("{ SELECT DISTINCT ?group WHERE { ?other a :Issue ; :group ?group } }\n    "
                                           + NESTED_LINES),
     # the form the named queries use: the patterns themselves, the repeats removed by the OPTIONAL's own DISTINCT
@@ -248,13 +250,6 @@ def _nested_answers(virtuoso, store, query) -> tuple[list, list]:
     remote = RemotePool(virtuoso.endpoint, [NESTED_GRAPH]).run({"query": query, "form": "SELECT", "max_rows": 10_000}, 30)
     embedded = [tuple(None if t is None else t.value for t in s) for s in store.query(query)]
     return sorted(embedded, key=str), sorted(((r[0][1], r[1] and r[1][1]) for r in remote.rows), key=str)
-
-
-def test_issue_6_virtuoso_loses_rows_of_a_sub_select_distinct_in_an_optional(virtuoso, nested_graph):
-    """Strict: when Virtuoso stops losing them, this fails; then take the row off the README's table."""
-    embedded, remote = _nested_answers(virtuoso, nested_graph, NESTED_FORMS["sub-SELECT DISTINCT"])
-    assert len(embedded) == 1600
-    assert remote != embedded
 
 
 def test_issue_6_the_patterns_themselves_give_every_row_on_virtuoso(virtuoso, nested_graph):
