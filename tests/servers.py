@@ -23,6 +23,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(base: str, proc: subprocess.Popen, log: Path, timeout_s: float = 60) -> None:
+    """Until base/healthz says ok; a clear error with the server's log if it ends or does not answer in time."""
+    deadline = time.time() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                if json.load(r)["ok"]:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            raise RuntimeError("the server did not start:\n" + log.read_text(errors="replace"))
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def running_server(root: Path, args: tuple[str, ...] = (), env: dict | None = None, log: Path | None = None):
     """Yields (base URL, port) of a server for the project at root; the server's output goes to log."""
@@ -37,17 +52,7 @@ def running_server(root: Path, args: tuple[str, ...] = (), env: dict | None = No
                                 env=environment, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                    if json.load(r)["ok"]:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("the server did not start:\n" + log.read_text(errors="replace"))
-            time.sleep(0.2)
+        wait_healthy(base, proc, log)
         yield base, port
     finally:
         proc.terminate()

@@ -8,15 +8,13 @@ import os
 import shutil
 import signal
 import subprocess
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port
+from tests.servers import free_port, wait_healthy
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -43,16 +41,7 @@ def test_scripts_virtuoso_serve_brings_up_both_and_stops_both(built_root, tmp_pa
                                 stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
-                    if json.load(r)["ok"]:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            assert proc.poll() is None and time.time() < deadline, log.read_text(errors="replace")
-            time.sleep(0.3)
+        wait_healthy(base, proc, log, timeout_s=180)  # installing and loading come first
         status = _status(env)
         assert status["running"] and status["endpoint"].startswith("http://127.0.0.1:")
         assert status["endpoint"] in log.read_text(errors="replace")  # ecograph serves on that Virtuoso
