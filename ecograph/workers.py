@@ -445,10 +445,7 @@ class Holder:
                 pass
 
     def close(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+        _end(self.process, self.conn)
 
 
 class _Forked:
@@ -498,10 +495,15 @@ class _Worker:
         return self.process.is_alive()
 
     def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+        _end(self.process, self.conn)
+
+
+def _end(process, conn) -> None:
+    """Kill a process of ours (a spawned worker, the holder), wait for it, close its pipe."""
+    if process.is_alive():
+        process.kill()
+    process.join(5)
+    conn.close()
 
 
 class QueryPool:

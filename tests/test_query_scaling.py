@@ -11,12 +11,12 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from ecograph.namespaces import INTERPRETED, ONTOLOGY, PREFIXES, STATED
+from ecograph.namespaces import INTERPRETED, ONTOLOGY, STATED
 from ecograph.queries import catalogue
 from ecograph.remote import bind
 from ecograph.settings import PROJECT_ROOT
 from ecograph.synth import synthesize
-from ecograph.workers import to_ox
+from tests.test_remote_bind import _rows as rows
 
 QUERIES = catalogue()
 
@@ -263,21 +263,12 @@ def store(tmp_path_factory):
 
 
 def _rows(store, text, layer=None, written=False):
-    kwargs = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}, "use_default_graph_as_union": True}
-    if layer is not None and written:
-        text = bind(text, {"layer": ("literal", layer, None, None)})
-    elif layer is not None:
-        kwargs["substitutions"] = {ox.Variable("layer"): to_ox(("literal", layer, None, None))}
-    result = store.query(text, **kwargs)
-    variables = [v.value for v in result.variables]
-    return variables, sorted(tuple(_cell(s[v]) for v in variables) for s in result)
-
-
-def _cell(term) -> str:
-    """A term as text; a plain string's words sorted, as GROUP_CONCAT gives them in no fixed order."""
-    if isinstance(term, ox.Literal) and not term.language and term.datatype.value.endswith("#string"):
-        return " ".join(sorted(term.value.split()))
-    return str(term)
+    """The rows of text (tests/test_remote_bind.py reads them), with the layer substituted, or written as a BIND
+    the way the remote store writes parameters."""
+    if layer is None:
+        return rows(store, text)
+    term = ("literal", layer, None, None)
+    return rows(store, bind(text, {"layer": term})) if written else rows(store, text, {"layer": term})
 
 
 def _layers(name):
