@@ -278,3 +278,18 @@ def validate_files(files: list[Path] | None = None, settings: Settings | None = 
     """Validate the given files (default: the project's data) against the project's shapes."""
     settings = settings or load_settings()
     return validate(load_sources(settings, [Path(f) for f in files] if files else None), settings.validator)
+
+
+def validate_in_context(upload: Graph, settings: Settings | None = None, *, alone: bool = False, shapes: Graph | None = None,
+                        reference: Sources | None = None, validator: str | None = None) -> ValidationReport:
+    """Validate a steward's graph (a file, an upload): in the project's context by default, or alone.
+
+    Args:
+        alone: validate the graph by itself (no project data around it).
+        shapes: the steward's own shapes graph, replacing the project's shapes.
+        reference: the project's sources, loaded once by a caller that validates many graphs (the server).
+    """
+    settings = settings or load_settings()
+    reference = reference or load_sources(settings, data_files=[])
+    ontology = reference.ontology if shapes is None else Graph()
+    return validate_graph(upload, shapes if shapes is not None else reference.shapes, ontology, validator or settings.validator)
