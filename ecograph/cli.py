@@ -5,6 +5,7 @@ check found violations; 2 usage or runtime error."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -83,13 +84,41 @@ def publish(settings) -> None:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text", show_default=True,
               help="Report format: grouped text, the SHACL report graph (N-Triples, a subset of Turtle), or JSON.")
+@click.option("--alone", is_flag=True, help="Validate FILES by themselves, without the project's data around them.")
+@click.option("--shapes", "shape_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A shapes file of your own (repeatable); replaces the project's shapes (and its ontology is not mixed in).")
+@click.option("--max-results", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Results written out per shape in text and JSON (the counts are always whole); the ttl report is whole.")
+@click.option("--validator", type=click.Choice(["auto", "oxigraph", "pyshacl"]), default=None,
+              help="SHACL engine (default: the validator setting, auto).")
 @click.pass_obj
-def validate(settings, files: tuple[Path, ...], fmt: str) -> None:
-    """Validate FILES (default: the project's data) against the shapes. Exit 0 conforms, 1 does not, 2 error."""
-    from ecograph.pipeline.validate import validate_files
+def validate(settings, files: tuple[Path, ...], fmt: str, alone: bool, shape_files: tuple[Path, ...], max_results: int,
+             validator: str | None) -> None:
+    """Validate FILES (default: the project's data) against the shapes. Exit 0 conforms, 1 does not, 2 cannot validate.
 
-    report = validate_files(list(files) or None, settings)
-    click.echo({"text": report.to_text, "ttl": report.to_ntriples, "json": report.to_json}[fmt](), nl=False)
+    FILES are the new description of the resources they describe: the project's triples about those subjects are
+    replaced by the files', the rest of the project stays around them, and only results about the files' subjects
+    are reported. --alone validates the files by themselves; --shapes uses your shapes instead of the project's
+    (`ecograph validate --alone --shapes S.ttl D.ttl --format ttl` validates any data against any shapes).
+    """
+    from ecograph.pipeline.load import load_graph
+    from ecograph.pipeline.validate import validate_files, validate_in_context
+
+    if validator:
+        settings = dataclasses.replace(settings, validator=validator)
+    shapes = load_graph(list(shape_files), settings) if shape_files else None
+    if files:
+        report = validate_in_context(load_graph(list(files), settings), settings, alone=alone, shapes=shapes)
+    elif alone or shapes is not None:
+        raise click.UsageError("--alone and --shapes need FILES to validate.")
+    else:
+        report = validate_files(None, settings)
+    if fmt == "ttl":
+        click.echo(report.to_ntriples(), nl=False)
+    elif fmt == "json":
+        click.echo(report.to_json(max_results), nl=False)
+    else:
+        click.echo(report.to_text(max_results), nl=False)
     sys.exit(0 if report.conforms else 1)
 
 

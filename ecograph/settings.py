@@ -22,7 +22,7 @@ class Settings:
     query_timeout_s: float = field(default=10.0, metadata={"help": "Time limit of one SPARQL query, in seconds."})
     max_rows: int = field(default=10_000, metadata={"help": "Results beyond this many rows are cut off, and the output says so."})
     reasoner: str = field(default="reasonable", metadata={"help": "OWL 2 RL reasoner of the build: 'reasonable' (compiled, default) or 'owlrl' (pure Python, the reference; same result, about 20 times slower)."})
-    validator: str = field(default="oxigraph", metadata={"help": "SHACL validator of the build, `ecograph validate` and POST /validate: 'oxigraph' (default; set-based, on an in-memory pyoxigraph store; reads the SHACL features that shapes/ uses and refuses others) or 'pyshacl' (the reference; same results, tested; about 20 times slower on the seed, 40 times at a million triples)."})
+    validator: str = field(default="auto", metadata={"help": "SHACL validator of the build, `ecograph validate` and POST /validate: 'auto' (default: the oxigraph engine, and pyshacl for shapes or data it does not handle; the report names the engine used and why), 'oxigraph' (set-based, on an in-memory pyoxigraph store; refuses what it does not handle, never skips it) or 'pyshacl' (the reference; same results, tested; about 20 times slower on the seed, 40 times at a million triples)."})
     keep_releases: int = field(default=3, metadata={"help": "How many earlier releases to keep beside dist/."})
     host: str = field(default="127.0.0.1", metadata={"help": "Address the server listens on (loopback only by default)."})
     port: int = field(default=8080, metadata={"help": "Port the server listens on."})

@@ -12,6 +12,7 @@ tests/test_validator_agreement.py shows that both give the same results on the s
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,10 +21,11 @@ from decimal import Decimal
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.plugins.sparql import prepareQuery
 
 from ecograph.pipeline import no_cycle_collection, shacl_report, shacl_store
-from ecograph.pipeline.shacl_shapes import Path, Shape, Shapes, ShapesError, SparqlConstraint
-from ecograph.serialize import Quads, from_ox, to_ox
+from ecograph.pipeline.shacl_shapes import Path, Shape, Shapes, ShapesError, SparqlConstraint, UnsupportedShapes, prebound_text, predicates_of
+from ecograph.serialize import Quads, from_ox, rdflib_graph, to_ox
 
 
 @dataclass(eq=False)
@@ -45,7 +47,7 @@ def validate_graphs(data: list[Graph | Quads], ontology: Graph, shapes_graph: Gr
     Like pyshacl with allow_warnings, only results of a severity other than sh:Warning and sh:Info break conformance."""
     shapes = Shapes(shapes_graph)
     with no_cycle_collection():
-        engine = Engine(*shacl_store.load_store([*data, shacl_store.ontology_axioms(ontology)]), shapes)
+        engine = Engine(shacl_store.load_store([*data, shacl_store.ontology_axioms(ontology)]), shapes)
         hits = engine.run()
     conforms = all(hit.shape.severity in (SH.Warning, SH.Info) for hit in hits)
     return conforms, shacl_report.report_graph(hits, shapes, conforms, engine.rdflib_term)
@@ -54,11 +56,15 @@ def validate_graphs(data: list[Graph | Quads], ontology: Graph, shapes_graph: Gr
 class Engine:
     """Validates the store against the shapes; run() returns the top-level results."""
 
-    def __init__(self, store: ox.Store, written: dict, literals: dict, shapes: Shapes):
-        """store, written and literals as shacl_store.load_store gives them."""
-        self.store, self.shapes = store, shapes
-        self.written = written  # canonical literal -> as written
-        self._literals = literals  # typed literal -> the data's rdflib literal
+    def __init__(self, loaded: shacl_store.Loaded, shapes: Shapes):
+        self.store, self.shapes = loaded.store, shapes
+        self.written = loaded.written  # canonical literal -> as written, where only one form maps to it
+        self.overrides = loaded.overrides  # (subject, predicate, canonical literal) -> the literals as written
+        self.rewritten = loaded.rewritten  # the predicates whose literals the store rewrites (datatype, or merged)
+        self.relexed = loaded.relexed  # those whose literals it writes in canonical form only
+        self._literals = loaded.literals  # typed literal -> the data's rdflib literal
+        self.inputs = loaded.inputs  # the graphs as given, for the few queries rdflib runs (rdflib_rows)
+        self._graph: Graph | None = None
         self._paths: dict[str, dict] = {}
         self._instances: dict[str, set] = {}
         self._nested: dict = defaultdict(dict)  # shape -> node -> the results of node against shape
@@ -80,6 +86,45 @@ class Engine:
         names = [v.value for v in solutions.variables]
         return [{n: self.as_written(t) for n, t in zip(names, row) if t is not None} for row in solutions]
 
+    def prebound(self, constraint: SparqlConstraint, focus) -> list[dict]:
+        """The rows of a SPARQL constraint with $this pre-bound to focus (SHACL §5.2.1): by pyoxigraph's substitutions
+        where they reach every $this, else by writing the focus node into the query (impossible for a blank node)."""
+        if constraint.substitutable:
+            return self.select(constraint.query, this=focus)
+        if isinstance(focus, ox.BlankNode):
+            raise UnsupportedShapes(f"the SPARQL constraint {constraint.node} uses $this in a nested group or BIND, and a focus node "
+                                    "is a blank node, which the oxigraph validator cannot pre-bind there",
+                                    "The default validator = \"auto\" hands such shapes to pyshacl.")
+        return self.select(prebound_text(constraint.query, str(focus)))
+
+    def sees_rewritten(self, constraint: SparqlConstraint) -> bool:
+        """Whether the query may read a literal that the store keeps in another form than the data wrote: one whose
+        datatype changed or that merged with another ("1"^^xsd:int, "1"^^xsd:integer), or, for a query that reads
+        lexical forms (STR, REGEX, …), one written in a non-canonical form ("1.0"^^xsd:decimal)."""
+        if not (self.rewritten or self.relexed):
+            return False
+        sensitive = self.rewritten | (self.relexed if _LEXICAL.search(constraint.query) else set())
+        named = predicates_of(constraint.query)
+        return bool(sensitive) and (named is None or bool(named & sensitive))
+
+    def rdflib_rows(self, constraint: SparqlConstraint, focus: list) -> list[tuple]:
+        """(focus node, row) of a SPARQL constraint run by rdflib on the data as written (as pyshacl runs it, $this
+        pre-bound with initBindings), for the queries that would see rewritten literals in the store."""
+        if self._graph is None:
+            self._graph = Graph()
+            for part in self.inputs:
+                for triple in (rdflib_graph(part) if isinstance(part, Quads) else part):
+                    self._graph.add(triple)
+        query = _rdflib_query(constraint.query)
+
+        def run(**bindings) -> list[dict]:
+            result = self._graph.query(query, initBindings=bindings)
+            return [{str(k): to_ox(v) for k, v in row.asdict().items() if v is not None} for row in result]
+        if constraint.per_focus:
+            return [(f, row) for f in focus for row in run(this=from_ox(f))]
+        wanted = set(focus)
+        return [(row["this"], row) for row in run() if row.get("this") in wanted]
+
     def quads(self, predicate: str, obj=None):
         """The triples of the store with this predicate (and object), from its index: several times faster than
         reading the same pairs from a SPARQL result."""
@@ -90,26 +135,60 @@ class Engine:
         nodes = dict.fromkeys(to_ox(n) for n in shape.target_nodes)
         for predicate in shape.target_subjects_of:
             nodes.update(dict.fromkeys(quad.subject for quad in self.quads(str(predicate))))
+        for predicate in shape.target_objects_of:
+            nodes.update(dict.fromkeys(self.predicate_values(str(predicate), inverse=True)))
         for cls in shape.target_classes:
             nodes.update(dict.fromkeys(self.instances(cls)))
         return list(nodes)
 
-    def path_values(self, path: Path) -> dict:
-        """Subject -> values of path, for every subject of the store: one index scan per predicate, one SPARQL
-        query per other distinct path."""
-        if path.sparql not in self._paths:
+    def predicate_values(self, predicate: str, inverse: bool = False) -> dict:
+        """Node -> its values of predicate (or of its inverse), every term as the data writes it: one index scan."""
+        key = ("^" if inverse else "") + predicate
+        if key not in self._paths:
             values: dict = defaultdict(list)
-            written, literal = self.as_written, ox.Literal
-            if path.predicate is not None:
-                pairs = ((q.object, q.subject) if path.inverse else (q.subject, q.object) for q in self.quads(path.predicate))
-            elif path.sparql.startswith("(") and path.sparql.endswith("*)"):
-                raise ShapesError(f"the path {path.sparql} may be empty at its start", "Start the sequence with a predicate.")
-            else:
-                pairs = self.store.query(f"SELECT DISTINCT ?s ?o WHERE {{ ?s {path.sparql} ?o }}")
-            for s, o in pairs:
-                values[written(s) if type(s) is literal else s].append(written(o) if type(o) is literal else o)
-            self._paths[path.sparql] = values
-        return self._paths[path.sparql]
+            expand, literal = self.overrides, ox.Literal
+            p = ox.NamedNode(predicate)
+            for q in self.quads(predicate):
+                s, o = q.subject, q.object
+                objects = expand.get((s, p, o), (o,)) if type(o) is literal else (o,)
+                for o in objects:
+                    if inverse:
+                        values[o].append(s)
+                    else:
+                        values[s].append(o)
+            self._paths[key] = values
+        return self._paths[key]
+
+    def path_values(self, path: Path, nodes) -> dict:
+        """node -> its value nodes along path (distinct, in order), for each of nodes (SHACL §2.3.1)."""
+        if path.predicate is not None:
+            by_node = self.predicate_values(path.predicate, path.inverse)
+            return {n: by_node.get(n, ()) for n in nodes}
+        if path.kind == "sequence":
+            reached = {n: [n] for n in nodes}
+            for step in path.steps:
+                frontier = list(dict.fromkeys(v for vs in reached.values() for v in vs))
+                values = self.path_values(step, frontier)
+                reached = {n: list(dict.fromkeys(w for v in vs for w in values[v])) for n, vs in reached.items()}
+            return reached
+        if path.kind == "alternative":
+            each = [self.path_values(step, nodes) for step in path.steps]
+            return {n: list(dict.fromkeys(v for values in each for v in values[n])) for n in nodes}
+        (step,) = path.steps
+        if path.kind == "zeroOrOne":
+            once = self.path_values(step, nodes)
+            return {n: list(dict.fromkeys([n, *once[n]])) for n in nodes}
+        return {n: self._closure(step, n, path.kind == "zeroOrMore") for n in nodes}
+
+    def _closure(self, step: Path, start, reflexive: bool) -> list:
+        """The nodes reached from start by one or more steps (and start itself when reflexive)."""
+        seen = dict.fromkeys([start] if reflexive else [])
+        frontier = [start]
+        while frontier:
+            found = self.path_values(step, frontier)
+            frontier = [v for n in frontier for v in found[n] if v not in seen]
+            seen.update(dict.fromkeys(frontier))
+        return list(seen)
 
     def as_written(self, term):
         """A term of a query result as the data writes it (see shacl_store.load_store)."""
@@ -153,8 +232,7 @@ class Engine:
         else:
             values = (shared or {}).get(shape.path.sparql)
             if values is None:
-                by_subject = self.path_values(shape.path)
-                values = {f: by_subject.get(f, ()) for f in focus}
+                values = self.path_values(shape.path, focus)
                 if shared is not None:
                     shared[shape.path.sparql] = values
         hits: list[Hit] = []
@@ -191,8 +269,10 @@ class Engine:
         """SHACL §5.3: one result per solution; ?this, ?value and ?path give focus, value and path."""
         if constraint.deactivated:
             return []
-        if constraint.per_focus:
-            rows = [(f, row) for f in focus for row in self.select(constraint.query, this=f)]
+        if self.sees_rewritten(constraint):
+            rows = self.rdflib_rows(constraint, focus)
+        elif constraint.per_focus:
+            rows = [(f, row) for f in focus for row in self.prebound(constraint, f)]
         else:
             wanted = set(focus)
             rows = [(row["this"], row) for row in self.select(constraint.query) if row.get("this") in wanted]
@@ -212,6 +292,14 @@ class Engine:
             path = from_ox(row["path"]) if "path" in row else None
             hits.append(Hit(shape, focus_node, SH.SPARQLConstraintComponent, value, path, messages, constraint))
         return hits
+
+
+# SPARQL functions that read a literal's lexical form or identity, which canonical forms change ("1.0" -> "1")
+_LEXICAL = re.compile(r"\b(STR|STRLEN|SUBSTR|REGEX|REPLACE|CONCAT|CONTAINS|STRSTARTS|STRENDS|STRBEFORE|STRAFTER|LCASE|UCASE|"
+                      r"ENCODE_FOR_URI|sameTerm|MD5|SHA1|SHA256|SHA384|SHA512|IRI|URI)\s*\(", re.IGNORECASE)
+@functools.lru_cache(maxsize=256)
+def _rdflib_query(text: str):
+    return prepareQuery(text)
 
 
 _TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -348,7 +436,7 @@ def _has_value(engine, shape, constraint, values):
 
 
 def _disjoint(engine, shape, constraint, values):
-    others = engine.path_values(Path(constraint.value, f"<{constraint.value}>", predicate=str(constraint.value)))
+    others = engine.predicate_values(str(constraint.value))
     return [Hit(shape, f, SH.DisjointConstraintComponent, v) for f, vs in values.items() for v in vs if v in others.get(f, ())]
 
 

@@ -25,9 +25,16 @@ class ShapesError(EcographError):
     hint = "Check the shapes with SHACL-for-SHACL (tests/test_ontology.py does)."
 
 
-UNSUPPORTED_HINT = "The oxigraph validator reads only the SHACL features shapes/ uses; set validator = \"pyshacl\" to use another."
+class UnsupportedShapes(ShapesError):
+    """The shapes use a SHACL feature the oxigraph validator does not read: the `auto` validator hands them to
+    pyshacl; with `validator = "oxigraph"` it is an error (never a silent skip)."""
 
-TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf)
+
+UNSUPPORTED_HINT = ("The oxigraph validator reads SHACL Core and SPARQL constraints (no custom components); "
+                    "the default validator = \"auto\" hands other shapes to pyshacl, as does validator = \"pyshacl\".")
+
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+ALL_TARGETS = (*TARGETS, SH.target)  # sh:target (SHACL-AF SPARQL targets) is not read: a shape with one is refused
 # Constraint parameters read one value at a time; each value is a constraint of its own.
 SIMPLE = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind, SH.node, SH["in"], SH.hasValue, SH.languageIn,
           SH.uniqueLang, SH["or"], SH.xone, SH.pattern, SH.minInclusive, SH.maxInclusive, SH.disjoint}
@@ -37,18 +44,20 @@ STRUCTURE = {SH.name, SH.description, SH.message, SH.severity, SH.deactivated, S
              SH.sparql, *TARGETS, *QUALIFIED}
 SPARQL_TERMS = {SH.select, SH.message, SH.prefixes, SH.deactivated, SH.severity, SH.name, SH.description}
 NODE_KINDS = {SH.IRI, SH.BlankNode, SH.Literal, SH.BlankNodeOrIRI, SH.BlankNodeOrLiteral, SH.IRIOrLiteral}
-PATH_TERMS = {SH.inversePath, SH.zeroOrMorePath}
 
 
 @dataclass(frozen=True)
 class Path:
-    """A SHACL property path: its node in the shapes graph (for sh:resultPath) and its SPARQL form; for a
-    predicate or the inverse of one, the predicate, which the store's index answers without SPARQL."""
+    """A SHACL property path (§2.3.1): its node in the shapes graph (for sh:resultPath), its SPARQL form (also the
+    key under which its values are kept), and its structure: kind is "predicate", "inverse" (of a predicate),
+    "sequence", "alternative", "zeroOrMore", "oneOrMore" or "zeroOrOne", with the predicate or the steps."""
 
     node: URIRef | BNode
     sparql: str
     predicate: str | None = None
     inverse: bool = False
+    kind: str = "predicate"
+    steps: tuple = ()
 
 
 @dataclass(eq=False)
@@ -68,7 +77,8 @@ class SparqlConstraint:
     query: str
     messages: list[Literal]
     deactivated: bool
-    per_focus: bool  # True: run once per focus node with $this substituted; False: once, keeping focus-node rows
+    per_focus: bool  # True: run once per focus node with $this pre-bound; False: once, keeping focus-node rows
+    substitutable: bool = True  # pyoxigraph's substitutions pre-bind $this everywhere it occurs (see prebinding_by_substitution)
 
 
 @dataclass(eq=False)
@@ -83,13 +93,14 @@ class Shape:
     target_classes: list[URIRef] = field(default_factory=list)
     target_nodes: list = field(default_factory=list)
     target_subjects_of: list[URIRef] = field(default_factory=list)
+    target_objects_of: list[URIRef] = field(default_factory=list)
     constraints: list[Constraint] = field(default_factory=list)
     properties: list[Shape] = field(default_factory=list)
     sparql: list[SparqlConstraint] = field(default_factory=list)
 
     @property
     def targeted(self) -> bool:
-        return bool(self.target_classes or self.target_nodes or self.target_subjects_of)
+        return bool(self.target_classes or self.target_nodes or self.target_subjects_of or self.target_objects_of)
 
 
 class Shapes:
@@ -98,7 +109,8 @@ class Shapes:
     def __init__(self, graph: Graph):
         self.graph = graph
         self._shapes: dict = {}
-        starts = {s for t in TARGETS for s in graph.subjects(t, None)}
+        _refuse_custom_components(graph)
+        starts = {s for t in ALL_TARGETS for s in graph.subjects(t, None)}
         starts |= {s for t in (SH.NodeShape, SH.PropertyShape) for s in graph.subjects(RDF.type, t)}
         for node in sorted(starts, key=str):
             self.shape(node)
@@ -121,8 +133,18 @@ class Shapes:
         return str(node)
 
 
-def _unsupported(what: str, where) -> ShapesError:
-    return ShapesError(f"{what} on {where} is not supported by the oxigraph validator", UNSUPPORTED_HINT)
+def _refuse_custom_components(graph: Graph) -> None:
+    """SHACL-SPARQL custom constraint components (§6): a shape that uses a parameter of one is constrained by its
+    validator, which this engine does not run. Refuse rather than ignore them (a false "conforms")."""
+    parameters = {p for holder in graph.objects(None, SH.parameter) for p in graph.objects(holder, SH.path)}
+    for parameter in sorted(parameters):
+        user = next((s for s in graph.subjects(parameter, None) if (s, SH.path, parameter) not in graph), None)
+        if user is not None:
+            raise _unsupported(f"the custom constraint component parameter {parameter}", user)
+
+
+def _unsupported(what: str, where) -> UnsupportedShapes:
+    return UnsupportedShapes(f"{what} on {where} is not supported by the oxigraph validator", UNSUPPORTED_HINT)
 
 
 def _one(graph: Graph, node, predicate):
@@ -161,6 +183,7 @@ def _read_shape(shapes: Shapes, shape: Shape) -> None:
     shape.target_classes = sorted(g.objects(node, SH.targetClass))
     shape.target_nodes = sorted(g.objects(node, SH.targetNode))
     shape.target_subjects_of = sorted(g.objects(node, SH.targetSubjectsOf))
+    shape.target_objects_of = sorted(g.objects(node, SH.targetObjectsOf))
     for predicate, value in sorted(g.predicate_objects(node)):
         if predicate in SIMPLE:
             shape.constraints.append(Constraint(predicate, _constraint_value(shapes, node, predicate, value), value))
@@ -202,24 +225,39 @@ def _constraint_value(shapes: Shapes, node, predicate, value):
     return value  # sh:datatype, sh:class, sh:nodeKind, sh:disjoint (an IRI), sh:minInclusive, sh:maxInclusive
 
 
-def read_path(g: Graph, node) -> Path:
-    """A SHACL path (predicate, sequence, sh:inversePath, sh:zeroOrMorePath) with its SPARQL form."""
+PATH_TERMS = {SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath}
+_REPEAT = {SH.zeroOrMorePath: ("zeroOrMore", "*"), SH.oneOrMorePath: ("oneOrMore", "+"), SH.zeroOrOnePath: ("zeroOrOne", "?")}
+
+
+def read_path(g: Graph, node, inverse: bool = False) -> Path:
+    """Any SHACL path (§2.3.1), its inverses pushed down to the predicates (^(a/b) is ^b/^a)."""
     if isinstance(node, URIRef):
-        return Path(node, f"<{node}>", predicate=str(node))
+        return Path(node, f"^<{node}>" if inverse else f"<{node}>", predicate=str(node), inverse=inverse,
+                    kind="inverse" if inverse else "predicate")
     if (node, RDF.first, None) in g:
-        steps = [read_path(g, step).sparql for step in Collection(g, node)]
+        steps = [read_path(g, step, inverse) for step in Collection(g, node)]
         if len(steps) < 2:
             raise ShapesError(f"the sequence path {node} needs at least two steps")
-        return Path(node, "(" + "/".join(steps) + ")")
+        steps = steps[::-1] if inverse else steps
+        return Path(node, "(" + "/".join(step.sparql for step in steps) + ")", kind="sequence", steps=tuple(steps))
     terms = {p for p in g.predicates(node, None) if str(p).startswith(str(SH))}
     if len(terms) != 1 or not terms <= PATH_TERMS:
         written = ", ".join("sh:" + t.removeprefix(str(SH)) for t in sorted(terms)) or "no SHACL path term"
-        raise _unsupported(f"a path with {written}", node)
+        raise ShapesError(f"{node} is not a SHACL path ({written})", "A path is an IRI, a list (sequence) or a node with one of "
+                          "sh:inversePath, sh:alternativePath, sh:zeroOrMorePath, sh:oneOrMorePath, sh:zeroOrOnePath.")
     (term,) = terms
-    inner = read_path(g, _one(g, node, term))
+    value = _one(g, node, term)
     if term == SH.inversePath:
-        return Path(node, f"^{inner.sparql}", predicate=inner.predicate, inverse=inner.predicate is not None)
-    return Path(node, f"{inner.sparql}*")
+        inner = read_path(g, value, not inverse)
+        return Path(node, inner.sparql, inner.predicate, inner.inverse, inner.kind, inner.steps)
+    if term == SH.alternativePath:
+        steps = tuple(read_path(g, step, inverse) for step in Collection(g, value))
+        if len(steps) < 2:
+            raise ShapesError(f"the alternative path {node} needs at least two members")
+        return Path(node, "(" + "|".join(step.sparql for step in steps) + ")", kind="alternative", steps=steps)
+    kind, mark = _REPEAT[term]
+    inner = read_path(g, value, inverse)
+    return Path(node, f"({inner.sparql}){mark}", kind=kind, steps=(inner,))
 
 
 def _prefix_lines(g: Graph, constraint) -> str:
@@ -250,8 +288,10 @@ def _read_sparql(g: Graph, shape: Shape, node) -> SparqlConstraint:
     for variable in ("PATH", "shapesGraph", "currentShape"):
         if re.search(rf"\${variable}\b", str(select)):
             raise _unsupported(f"${variable} in a SPARQL constraint", node)
+    check_prebinding(str(select), node)
     return SparqlConstraint(node, _prefix_lines(g, node) + str(select), sorted(g.objects(node, SH.message)),
-                            _boolean(g, node, SH.deactivated), per_focus=needs_prebinding(str(select)))
+                            _boolean(g, node, SH.deactivated), per_focus=needs_prebinding(str(select)),
+                            substitutable=prebinding_by_substitution(str(select)))
 
 
 # --------------------------------------------------------------------------- when must $this be pre-bound?
@@ -321,6 +361,107 @@ def _bound_by_patterns(text: str, subquery: bool = False) -> bool:
         if not (inner.upper().startswith("SELECT") and _bound_by_patterns(inner, subquery=True)):
             return False
     return True
+
+
+_FORBIDDEN = _keyword("MINUS", "VALUES", "SERVICE")
+_REBOUND = re.compile(r"\bAS\s*[?$]this\b", re.IGNORECASE)
+_SUBSELECT = re.compile(r"\{\s*SELECT\b(.*?)(?:\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
+
+
+def check_prebinding(select: str, node) -> None:
+    """SHACL §5.2.1: a query with MINUS, VALUES or SERVICE, one that binds $this again (AS $this), or a sub-SELECT
+    that does not project $this cannot be pre-bound: the shapes graph is ill-formed, a failure (pyshacl agrees)."""
+    text = _skeleton(select)
+    found = _FORBIDDEN.search(text)
+    if found:
+        raise ShapesError(f"the SPARQL constraint {node} uses {found.group(1).upper()}, which SHACL forbids (§5.2.1: pre-binding)",
+                          "Rewrite the query without MINUS, VALUES and SERVICE (FILTER NOT EXISTS instead of MINUS).")
+    if _REBOUND.search(text):
+        raise ShapesError(f"the SPARQL constraint {node} binds $this again (AS $this), which SHACL forbids (§5.2.1)",
+                          "$this is pre-bound to each focus node; bind another variable.")
+    for projection in _SUBSELECT.findall(text):
+        # as pyshacl reads §5.2.1: a projection of plain variables (or *) must name $this; one that computes
+        # expressions (SELECT (COUNT(?n) AS ?count)) is an aggregate over the whole data and is allowed
+        if "(" not in projection and not _THIS.search(projection):
+            raise ShapesError(f"a sub-SELECT of the SPARQL constraint {node} does not project $this, which SHACL forbids (§5.2.1)",
+                              "Project $this from every sub-SELECT (SELECT $this …).")
+
+
+def prebinding_by_substitution(select: str) -> bool:
+    """True when pyoxigraph's `substitutions` pre-bind $this wherever the query uses it. They bind $this at the top of
+    the query, in sub-SELECTs and in EXISTS, but a FILTER or BIND inside a nested group sees $this unbound
+    (tests/w3c/shacl: pre-binding-003..005); such queries get $this written into the text instead."""
+    text = _skeleton(select)
+    if re.search(r"\bBIND\s*\([^{}]*?[?$]this\b", text, re.IGNORECASE):
+        return False
+    brace = text.find("{")
+    if brace < 0:
+        return True
+    _own, nested, _end = _blocks(text, brace)
+    for before, block in nested:
+        if _THIS.search(block) and not re.search(r"EXISTS\s*$", before, re.IGNORECASE):
+            inner = block[1:-1].strip()
+            if not (inner.upper().startswith("SELECT") and prebinding_by_substitution(inner[inner.find("{"):] if "{" in inner else inner)):
+                if not _plain_patterns(block):
+                    return False
+    return True
+
+
+def _plain_patterns(block: str) -> bool:
+    """A nested group whose $this appears only in triple patterns (not in a FILTER, BIND or a deeper group):
+    joining it on $this is what pre-binding gives."""
+    inner = block[1:-1]
+    return "{" not in inner and not re.search(r"\b(FILTER|BIND)\b", inner, re.IGNORECASE)
+
+
+def prebound_text(select: str, term: str) -> str:
+    """The query with $this pre-bound to term (an IRI or literal in SPARQL syntax) by writing it into the text, as
+    SHACL §5.2.1 defines pre-binding: every occurrence, in nested groups and sub-SELECTs too. In a projection,
+    $this becomes (term AS ?_thisN); bound($this) is true."""
+    pieces, last, counter = [], 0, [0]
+    for m in _LEXEMES.finditer(select):
+        pieces.append(_prebind_code(select[last:m.start()], term, counter))
+        pieces.append(m.group(0))
+        last = m.end()
+    pieces.append(_prebind_code(select[last:], term, counter))
+    return "".join(pieces)
+
+
+def _prebind_code(code: str, term: str, counter: list) -> str:
+    code = re.sub(r"\bBOUND\s*\(\s*[?$]this\s*\)", "true", code, flags=re.IGNORECASE)
+
+    def projection(m: re.Match) -> str:
+        def one(v: re.Match) -> str:
+            counter[0] += 1
+            return f"({term} AS ?_this{counter[0]})"
+        return m.group(1) + re.sub(r"[?$]this\b", one, m.group(2))
+    code = re.sub(r"(\bSELECT\b\s*(?:DISTINCT\b|REDUCED\b)?)((?:\s*[?$]\w+)+)", projection, code, flags=re.IGNORECASE)
+    code = re.sub(r"(\bGROUP\s+BY\b[^{}]*?)[?$]this\b", lambda m: m.group(1) + f"({term})", code, flags=re.IGNORECASE)
+    return re.sub(r"[?$]this\b", term, code)
+
+
+_PREFIX_DECLARATION = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+_PREFIXED = re.compile(r"(?<![\w?$<])([A-Za-z][\w.-]*)?:((?:[\w.-]|%[0-9A-Fa-f]{2})*)")
+# a variable or a negated property set where a predicate stands: after a subject term, or after ';'
+_ANY_PREDICATE = re.compile(r"(?:[?$]\w+|<>|\]|[\w-]*:[\w.-]*)\s+[?$]\w+\s+(?:[?$]\w+|<>|\[|\(|\"\"|[\w-]*:[\w.-]*|[-+]?\d)|;\s*[?$]\w+\s|!")
+
+
+def predicates_of(query: str) -> set[str] | None:
+    """The IRIs a SPARQL query names (a superset of the predicates its patterns can match), or None when a pattern
+    may match any predicate (a variable or a negated property set in the predicate's place)."""
+    iris = {m.group(2) for m in _PREFIX_DECLARATION.finditer(query)}
+    prefixes = {m.group(1): m.group(2) for m in _PREFIX_DECLARATION.finditer(query)}
+    body = _PREFIX_DECLARATION.sub(" ", query)
+    found = {m.group(0)[1:-1] for m in _LEXEMES.finditer(body) if m.group(0).startswith("<")}
+    text = _skeleton(body)
+    if _ANY_PREDICATE.search(text):
+        return None
+    for m in _PREFIXED.finditer(text):
+        if (m.group(1) or "") in prefixes:
+            found.add(prefixes[m.group(1) or ""] + m.group(2))
+    if re.search(r"(?<![\w?$:])a(?![\w:])", text):
+        found.add(str(RDF.type))
+    return found - iris | (found & iris)
 
 
 def needs_prebinding(select: str) -> bool:

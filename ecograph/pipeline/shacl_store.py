@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
@@ -11,7 +12,6 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from ecograph.errors import UsageError
 from ecograph.serialize import Quads
 
-_OBJECT = attrgetter("object")
 _PLAIN = {str(XSD.string), str(RDF.langString)}
 
 
@@ -52,17 +52,31 @@ def _by_subject(graph: Graph | list):
             yield s, p, (o,)
 
 
-def load_store(graphs: list[Graph | Quads | list]) -> tuple[ox.Store, dict, dict]:
-    """An in-memory store holding the triples of graphs (Quads, or lists of rdflib triples), and two maps of its
-    typed literals.
+@dataclass
+class Loaded:
+    """What the oxigraph validator reads: the store, and how to see its literals as the data writes them.
 
-    Oxigraph keeps numbers, booleans and dates as values and gives back their canonical form ("-1" for
-    "-1.0"^^xsd:decimal); results must show the data as written, so the second item maps each such canonical
-    literal back to the literal of the data. The third maps each typed literal of rdflib data to its rdflib
-    literal, whose value (or ill-formedness) rdflib has already read (the validator reads those of Quads itself)."""
+    Oxigraph keeps numbers, booleans and dates as values: "007"^^xsd:integer comes back as "7", "1"^^xsd:int as
+    "1"^^xsd:integer, and "2"^^xsd:int beside "2"^^xsd:integer become one triple. SHACL judges terms as written
+    (sh:datatype, sh:in, counts…), so every triple whose literal the store changes or merges is listed in
+    overrides with the literals as written; written maps a canonical literal back where one form alone maps to it."""
+
+    store: ox.Store
+    written: dict  # canonical literal -> the one literal as written that the store turned into it
+    literals: dict  # typed literal of rdflib data -> its rdflib literal (value and ill-formedness already read)
+    overrides: dict = field(default_factory=dict)  # (subject, predicate, canonical literal) -> [literals as written]
+    rewritten: set = field(default_factory=set)  # predicates (IRIs as str) of the triples whose literal changed datatype or merged
+    relexed: set = field(default_factory=set)  # predicates of the others: one literal, same datatype, canonical lexical form
+    inputs: list = field(default_factory=list)  # the graphs as given (Graph, Quads or lists of rdflib triples)
+
+
+def load_store(graphs: list[Graph | Quads | list]) -> Loaded:
+    """An in-memory store holding the triples of graphs (Quads, or lists of rdflib triples), with the maps that
+    give its typed literals back as written (Loaded)."""
     named: dict = {}
     typed: dict = {}
     written: dict = {}  # the typed literals of Quads
+    with_literal: list = []  # (subject, predicate, literal) of every triple with a typed, non-string literal
 
     def iri(term):  # IRIs repeat (subjects, classes, datatypes): make each NamedNode once
         node = named.get(term)
@@ -87,32 +101,54 @@ def load_store(graphs: list[Graph | Quads | list]) -> tuple[ox.Store, dict, dict
         return literal
 
     def quads():
+        literal = ox.Literal
         for graph in graphs:
             if isinstance(graph, Quads):
-                written.update(dict.fromkeys(o for o in set(map(_OBJECT, graph)) if isinstance(o, ox.Literal) and o.datatype.value not in _PLAIN))
-                yield from graph
+                for q in graph:
+                    o = q.object
+                    if type(o) is literal and o.datatype.value not in _PLAIN:
+                        written[o] = None
+                        with_literal.append((q.subject, q.predicate, o))
+                    yield q
                 continue
             for s, p, objects in _by_subject(graph):
                 subject, predicate = term_of(s), iri(p)
                 for o in objects:
-                    yield ox.Quad(subject, predicate, term_of(o))
+                    obj = term_of(o)
+                    if type(o) is not URIRef and type(o) is not BNode and obj.datatype.value not in _PLAIN:
+                        with_literal.append((subject, predicate, obj))
+                    yield ox.Quad(subject, predicate, obj)
 
     store = ox.Store()
     try:
         store.bulk_extend(quads())
     except ValueError as exc:  # pyoxigraph refuses terms that rdflib let through (an IRI with a space, …)
         raise UsageError(f"the data cannot be loaded into oxigraph for validation: {exc}", "Fix the term, or set validator = \"pyshacl\".") from exc
-    return store, _as_written(list(dict.fromkeys([*typed.values(), *written]))), {literal: term for term, literal in typed.items()}
+    canonical = _canonical(list(dict.fromkeys([*typed.values(), *written])))
+    forms: dict = defaultdict(set)  # canonical literal -> the literals as written that the store keeps as it
+    for original, stored in canonical.items():
+        forms[stored].add(original)
+    unsure = {lit for stored, originals in forms.items() if originals != {stored} for lit in (*originals, stored)}
+    overrides: dict = defaultdict(list)
+    for s, p, o in with_literal:
+        if o in unsure:
+            kept = overrides[(s, p, canonical.get(o, o))]
+            if o not in kept:
+                kept.append(o)
+    single = {stored: next(iter(originals)) for stored, originals in forms.items() if len(originals) == 1 and originals != {stored}}
+    hard = {p.value for (s, p, o), kept in overrides.items() if len(kept) > 1 or any(k.datatype != o.datatype for k in kept)}
+    soft = {p.value for (s, p, o), kept in overrides.items() if kept != [o]} - hard
+    return Loaded(store, single, {literal: term for term, literal in typed.items()}, dict(overrides), hard, soft, list(graphs))
 
 
-def _as_written(literals: list) -> dict:
-    """canonical literal -> literal as written, for the literals whose form the store changes (a scratch store
-    tells which: what goes in as subject i comes out as the canonical form of literals[i])."""
+def _canonical(literals: list) -> dict:
+    """literal as written -> the literal the store keeps for it, for the literals whose form the store changes (a
+    scratch store tells which: what goes in as subject i comes out as the canonical form of literals[i])."""
     scratch, p = ox.Store(), ox.NamedNode("urn:x:p")
     scratch.bulk_extend(ox.Quad(ox.NamedNode(f"urn:x:{i}"), p, lit) for i, lit in enumerate(literals))
-    written = {}
+    changed = {}
     for quad in scratch.quads_for_pattern(None, None, None):
         original = literals[int(quad.subject.value[6:])]
-        if quad.object.value != original.value:
-            written[quad.object] = original
-    return written
+        if quad.object != original:
+            changed[original] = quad.object
+    return changed

@@ -13,20 +13,20 @@ import pyoxigraph as ox
 import pyshacl
 import rdflib
 import rdflib.query
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import RDFS, SH
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
 
 from ecograph.errors import UsageError
 from ecograph.namespaces import ECO, bind_all
 from ecograph.pipeline import shacl
 from ecograph.pipeline.load import DATA_GRAPHS, Sources, load_sources
-from ecograph.pipeline.shacl_shapes import ShapesError
-from ecograph.serialize import Quads, from_ox, to_ox
+from ecograph.pipeline.shacl_shapes import ShapesError, UnsupportedShapes
+from ecograph.serialize import Quads, from_ox, rdflib_graph, to_ox
 from ecograph.settings import Settings, load_settings
 
-VALIDATORS = ("oxigraph", "pyshacl")
+VALIDATORS = ("auto", "oxigraph", "pyshacl")
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 SEVERITY_NAME = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -44,9 +44,12 @@ class Result:
     value: str
     message_en: str
     message_ja: str
+    node: object = field(default=None, repr=False, compare=False)  # the focus node (an rdflib term)
+    value_term: dict | None = None  # the value as in SPARQL JSON results: type, value, datatype or xml:lang
+    components: list[str] = field(default_factory=list)  # the constraint components (MinCount, Datatype, …) behind it
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if k != "node"}
 
 
 @dataclass
@@ -56,6 +59,27 @@ class ValidationReport:
     conforms: bool
     results: list[Result] = field(default_factory=list)
     graph: Graph | None = None
+    validator: str = ""  # the engine that made the report: "oxigraph" or "pyshacl"
+    why: str = ""  # why the auto validator handed the shapes to pyshacl
+    context: str = ""  # what the data was validated with: "alone", or the project's context
+    shapes: str = ""  # which shapes: the project's, or the steward's files
+
+    def only_about(self, nodes: set) -> ValidationReport:
+        """The report restricted to the results whose focus node is one of nodes (conformance recomputed)."""
+        keep = {to_ox(n) for n in nodes}
+        graph = Graph()
+        for prefix, namespace in self.graph.namespaces():
+            graph.bind(prefix, namespace)
+        kept = [r for r in self.graph.objects(None, SH.result) if to_ox(self.graph.value(r, SH.focusNode)) in keep]
+        conforms = not any(self.graph.value(r, SH.resultSeverity) not in (SH.Warning, SH.Info) for r in kept)
+        report = BNode()
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, SH.conforms, Literal(conforms)))
+        for r in kept:
+            graph.add((report, SH.result, r))
+            _copy_result(self.graph, r, graph)
+        results = [r for r in self.results if to_ox(r.node) in keep]
+        return ValidationReport(conforms, results, graph, self.validator, self.why, self.context, self.shapes)
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -64,9 +88,19 @@ class ValidationReport:
         state = "conforms" if self.conforms else "does NOT conform"
         return f"{state}: {self.count('Violation')} violation(s), {self.count('Warning')} warning(s), {self.count('Info')} info"
 
-    def to_text(self) -> str:
-        """Grouped severity -> shape -> focus node, with the focus node's label and source slide."""
-        lines = [self.summary()]
+    def about(self) -> list[str]:
+        """What made the report: the engine (and why auto chose pyshacl), the shapes and the context."""
+        lines = [f"validator: {self.validator}" + (f" (the oxigraph engine does not handle this: {self.why})" if self.why else "")]
+        if self.shapes:
+            lines.append(f"shapes: {self.shapes}")
+        if self.context:
+            lines.append(f"data: {self.context}")
+        return lines
+
+    def to_text(self, max_results: int | None = None) -> str:
+        """Grouped severity -> shape -> focus node, with the focus node's label and source slide; at most max_results
+        results of each shape are written out (the counts are always whole)."""
+        lines = [self.summary(), *self.about()]
         grouped: dict = defaultdict(lambda: defaultdict(list))
         for r in self.results:
             grouped[r.severity][r.shape].append(r)
@@ -75,20 +109,34 @@ class ValidationReport:
                 continue
             lines.append(f"\n{severity} ({self.count(severity)})")
             for shape in sorted(grouped[severity]):
-                lines.append(f"  {shape}")
-                for r in sorted(grouped[severity][shape], key=lambda r: (r.focus, r.path, r.value, r.message_en)):
+                found = sorted(grouped[severity][shape], key=lambda r: (r.focus, r.path, r.value, r.message_en))
+                lines.append(f"  {shape} ({len(found)})")
+                for r in found[:max_results]:
                     where = f"{r.focus}" + (f" «{r.focus_label}»" if r.focus_label else "") + (f" [{r.slide}]" if r.slide else "")
                     lines.append(f"    {where}")
                     detail = (f"{r.path}: " if r.path else "") + (r.message_en or r.message_ja)
-                    if r.value:
+                    if r.value and r.value not in detail:
                         detail += f" (value: {r.value})"
                     lines.append(f"      {detail}")
                     if r.message_ja and r.message_ja != r.message_en:
                         lines.append(f"      {r.message_ja}")
+                if max_results is not None and len(found) > max_results:
+                    lines.append(f"    … and {len(found) - max_results} more of this shape (--max-results to see more)")
         return "\n".join(lines) + "\n"
 
-    def to_json(self) -> str:
-        body = {"conforms": self.conforms, "summary": self.summary(), "results": [r.to_dict() for r in self.results]}
+    def to_json(self, max_results: int | None = None) -> str:
+        by_shape: dict = defaultdict(int)
+        for r in self.results:
+            by_shape[f"{r.severity} {r.shape}"] += 1
+        shown, kept = defaultdict(int), []
+        for r in self.results:
+            key = (r.severity, r.shape)
+            shown[key] += 1
+            if max_results is None or shown[key] <= max_results:
+                kept.append(r.to_dict())
+        body = {"conforms": self.conforms, "summary": self.summary(), "validator": self.validator, "why": self.why,
+                "shapes": self.shapes, "context": self.context, "counts": dict(sorted(by_shape.items())),
+                "results": kept, "results_total": len(self.results)}
         return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
     def to_ntriples(self) -> str:
@@ -98,6 +146,20 @@ class ValidationReport:
         canonical = to_canonical_graph(self.graph)
         lines = sorted(line for line in canonical.serialize(format="nt").splitlines() if line.strip())
         return "\n".join(lines) + "\n"
+
+
+def _copy_result(source: Graph, node, target: Graph) -> None:
+    """A result node of a report graph with everything that hangs from it (details, blank shapes and paths)."""
+    todo, seen = [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for p, o in source.predicate_objects(current):
+            target.add((current, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
 
 
 def _short(graph: Graph, node) -> str:
@@ -156,6 +218,26 @@ class _Lookup:
         return ""
 
 
+def _value(data: _Lookup, term) -> str:
+    """A value as a steward reads it: a prefixed name, or a literal with its datatype or language ("33"^^xsd:string)."""
+    if not isinstance(term, Literal):
+        return data.short(term)
+    text = json.dumps(str(term), ensure_ascii=False)
+    if term.language:
+        return f"{text}@{term.language}"
+    return f"{text}^^{data.short(term.datatype or XSD.string)}"
+
+
+def _value_term(term) -> dict | None:
+    """A value in the form of SPARQL 1.1 JSON results (type, value, and datatype or xml:lang)."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        extra = {"xml:lang": term.language} if term.language else {"datatype": str(term.datatype or XSD.string)}
+        return {"type": "literal", "value": str(term), **extra}
+    return {"type": "uri" if isinstance(term, URIRef) else "bnode", "value": str(term)}
+
+
 _KANA = re.compile(r"[\u3040-\u30ff]")
 
 
@@ -192,13 +274,48 @@ def _flatten(report: Graph, data: _Lookup, shapes: Graph) -> list[Result]:
                 focus_label=data.label(focus, "en") or data.label(focus, "ja"),
                 slide=data.slide(focus) if focus is not None else "",
                 path=data.short(path) if isinstance(path, URIRef) else ("" if path is None else "(complex path)"),
-                value=data.short(report.value(node, SH.value)),
+                value=_value(data, report.value(node, SH.value)),
                 message_en=messages.get("en", ""),
                 message_ja=messages.get("ja", ""),
+                node=focus,
+                value_term=_value_term(report.value(node, SH.value)),
+                components=[_component_name(report.value(node, SH.sourceConstraintComponent))],
             )
         )
+        _explain_datatype(results[-1], report.value(node, SH.sourceConstraintComponent), report.value(node, SH.sourceShape), shapes, data)
     order = {"Violation": 0, "Warning": 1, "Info": 2}
-    return sorted(results, key=lambda r: (order.get(r.severity, 3), r.shape, r.focus, r.path, r.value, r.message_en))
+    return _one_per_problem(sorted(results, key=lambda r: (order.get(r.severity, 3), r.shape, r.focus, r.path, r.value, r.message_en)))
+
+
+def _component_name(component) -> str:
+    return str(component).removeprefix(str(SH)).removesuffix("ConstraintComponent") if component is not None else ""
+
+
+def _explain_datatype(result: Result, component, shape, shapes: Graph, data: _Lookup) -> None:
+    """A datatype result says what was expected and what the data wrote: expected xsd:integer, got "33"^^xsd:string."""
+    expected = shapes.value(shape, SH.datatype) if component == SH.DatatypeConstraintComponent else None
+    if expected is None:
+        return
+    got = result.value or "(no value)"
+    result.message_en = (result.message_en + " " if result.message_en else "") + f"(expected {data.short(expected)}, got {got})"
+    result.message_ja = (result.message_ja + " " if result.message_ja else "") + f"（{data.short(expected)} が必要、値は {got}）"
+
+
+def _one_per_problem(results: list[Result]) -> list[Result]:
+    """One result per problem: the results of one shape about the same value of the same focus node and path (a
+    string program number fails sh:datatype, sh:minInclusive and sh:maxInclusive at once) become one, listing
+    every constraint component, with the datatype's message, which says the most."""
+    merged: dict = {}
+    for r in results:
+        key = (r.severity, r.shape, r.focus, r.path, r.value)
+        first = merged.get(key)
+        if first is None or not r.value:
+            merged[key if first is None else (*key, len(merged))] = r
+            continue
+        first.components += [c for c in r.components if c not in first.components]
+        if "Datatype" in r.components:
+            first.message_en, first.message_ja = r.message_en, r.message_ja
+    return list(merged.values())
 
 
 @functools.lru_cache(maxsize=512)
@@ -242,23 +359,33 @@ def _validate(data: list[Graph | Quads], shapes: Graph, ontology: Graph, validat
     """Validate the data graphs with the chosen validator (default: the validator setting) and flatten the report.
     Quads are for the oxigraph validator only; namespaces are theirs (see _Lookup)."""
     validator = validator or load_settings().validator
-    if validator == "oxigraph":
-        conforms, report_graph = shacl.validate_graphs(data, ontology, shapes)
-    elif validator == "pyshacl":
-        merged = data[0] if len(data) == 1 else functools.reduce(lambda a, b: a + b, data)
-        conforms, report_graph = _pyshacl(merged, shapes, ontology)
-    else:
+    if validator not in VALIDATORS:
         raise UsageError(f"unknown validator '{validator}'", f"Use one of {', '.join(VALIDATORS)} (the validator setting).")
+    used, why = ("pyshacl" if validator == "pyshacl" else "oxigraph"), ""
+    if used == "oxigraph":
+        try:
+            conforms, report_graph = shacl.validate_graphs(data, ontology, shapes)
+        except UnsupportedShapes as exc:
+            if validator == "oxigraph":
+                raise
+            used, why = "pyshacl", exc.message
+    if used == "pyshacl":
+        graphs = [rdflib_graph(part) if isinstance(part, Quads) else part for part in data]
+        merged = graphs[0] if len(graphs) == 1 else functools.reduce(lambda a, b: a + b, graphs)
+        conforms, report_graph = _pyshacl(merged, shapes, ontology)
     bind_all(report_graph)
     lookup = _Lookup([*data, ontology], namespaces, set(report_graph.objects(None, SH.focusNode)))
-    return ValidationReport(conforms=conforms, results=_flatten(report_graph, lookup, shapes), graph=report_graph)
+    return ValidationReport(conforms=conforms, results=_flatten(report_graph, lookup, shapes), graph=report_graph,
+                            validator=used, why=why)
 
 
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph, validator: str | None = None) -> ValidationReport:
     """Validate one data graph against shapes, with the ontology mixed in for class hierarchy.
 
     Args:
-        validator: "oxigraph" or "pyshacl" (the reference); by default the validator setting.
+        validator: "auto" (the oxigraph engine, or pyshacl for shapes or data it does not handle: the report says which),
+            "oxigraph" (refuses what it does not handle: UnsupportedShapes) or "pyshacl" (the reference); by default the
+            validator setting.
     """
     return _validate([data], shapes, ontology, validator)
 
@@ -267,7 +394,7 @@ def validate(sources: Sources, validator: str | None = None) -> ValidationReport
     """Check the stated and interpreted data against the shapes (validator: as in validate_graph). The oxigraph
     validator takes the data as loaded (Quads at scale: no rdflib Graph is made); pyshacl, rdflib Graphs."""
     validator = validator or load_settings().validator
-    if validator != "oxigraph":
+    if validator == "pyshacl":
         return _validate([sources.stated, sources.interpreted], sources.shapes, sources.ontology, validator)
     data = [sources.parsed(name) for name in DATA_GRAPHS]
     namespaces = [ns for name in DATA_GRAPHS if isinstance(sources.parsed(name), Quads) for ns in sources.namespaces(name)]
@@ -282,14 +409,54 @@ def validate_files(files: list[Path] | None = None, settings: Settings | None = 
 
 def validate_in_context(upload: Graph, settings: Settings | None = None, *, alone: bool = False, shapes: Graph | None = None,
                         reference: Sources | None = None, validator: str | None = None) -> ValidationReport:
-    """Validate a steward's graph (a file, an upload): in the project's context by default, or alone.
+    """Validate a steward's graph (a file, an upload) as the new description of the resources it describes.
+
+    In context (the default), the project's triples about the upload's subjects (and the blank nodes that hang from
+    them) are replaced by the upload's; everything else of the project stays around it (ontology, code lists,
+    slides, programs…), and the report keeps only the results whose focus node the upload describes.
 
     Args:
         alone: validate the graph by itself (no project data around it).
-        shapes: the steward's own shapes graph, replacing the project's shapes.
+        shapes: the steward's own shapes graph, replacing the project's shapes (then no ontology is mixed in).
         reference: the project's sources, loaded once by a caller that validates many graphs (the server).
     """
     settings = settings or load_settings()
-    reference = reference or load_sources(settings, data_files=[])
+    if reference is None:
+        reference = load_sources(settings, data_files=[] if alone else None)
     ontology = reference.ontology if shapes is None else Graph()
-    return validate_graph(upload, shapes if shapes is not None else reference.shapes, ontology, validator or settings.validator)
+    shapes_graph = shapes if shapes is not None else reference.shapes
+    validator = validator or settings.validator
+    shown = "the project's (shapes/)" if shapes is None else "the steward's own (the project's ontology is not mixed in)"
+    if alone:
+        report = validate_graph(upload, shapes_graph, ontology, validator)
+        report.context, report.shapes = "alone (no project data around it)", shown
+        return report
+    described = set(upload.subjects())
+    context = [_without(reference.parsed(name), described) for name in DATA_GRAPHS]
+    report = _validate([*context, upload], shapes_graph, ontology, validator)
+    report = report.only_about(described)
+    report.shapes = shown
+    report.context = f"in the project's context ({sum(len(g) for g in context)} triples of {', '.join(DATA_GRAPHS)} data around the upload)"
+    return report
+
+
+def _without(graph: Graph | Quads, subjects: set) -> Graph:
+    """graph without the triples about subjects, nor those of the blank nodes that hang only from them."""
+    if isinstance(graph, Quads):
+        graph = rdflib_graph(graph)
+    dropped = set(s for s in subjects if (s, None, None) in graph)
+    todo = [o for s in dropped for o in graph.objects(s, None) if isinstance(o, BNode)]
+    while todo:
+        node = todo.pop()
+        if node in dropped:
+            continue
+        if all(parent in dropped for parent in graph.subjects(None, node)):
+            dropped.add(node)
+            todo += [o for o in graph.objects(node, None) if isinstance(o, BNode)]
+    kept = Graph()
+    for prefix, namespace in graph.namespaces():
+        kept.bind(prefix, namespace)
+    for triple in graph:
+        if triple[0] not in dropped:
+            kept.add(triple)
+    return kept
