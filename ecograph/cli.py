@@ -91,10 +91,13 @@ def publish(settings) -> None:
               help="Results written out per shape in text and JSON (the counts are always whole); the ttl report is whole.")
 @click.option("--validator", type=click.Choice(["auto", "oxigraph", "pyshacl"]), default=None,
               help="SHACL engine (default: the validator setting, auto).")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation", show_default=True,
+              help="The least severity that makes the exit code 1 (SHACL's sh:conforms in the report counts every severity).")
 @click.pass_obj
 def validate(settings, files: tuple[Path, ...], fmt: str, alone: bool, shape_files: tuple[Path, ...], max_results: int,
-             validator: str | None) -> None:
-    """Validate FILES (default: the project's data) against the shapes. Exit 0 conforms, 1 does not, 2 cannot validate.
+             validator: str | None, fail_on: str) -> None:
+    """Validate FILES (default: the project's data) against the shapes. Exit 0 passes (no result at --fail-on's
+    severity or above), 1 does not, 2 cannot validate (a file or the shapes cannot be read).
 
     FILES are the new description of the resources they describe: the project's triples about those subjects are
     replaced by the files', the rest of the project stays around them, and only results about the files' subjects
@@ -119,7 +122,7 @@ def validate(settings, files: tuple[Path, ...], fmt: str, alone: bool, shape_fil
         click.echo(report.to_json(max_results), nl=False)
     else:
         click.echo(report.to_text(max_results), nl=False)
-    sys.exit(0 if report.conforms else 1)
+    sys.exit(0 if report.passes(fail_on.capitalize()) else 1)
 
 
 @main.command()

@@ -17,7 +17,7 @@ def _edit(path, old, new):
 def test_project_data_conforms(project, runner):
     result = runner.invoke(main, ["--root", str(project), "validate"])
     assert result.exit_code == 0, result.stdout
-    assert result.stdout.startswith("conforms: 0 violation(s)")
+    assert result.stdout.startswith("no violations: 0 violation(s)")
 
 
 def test_wrong_datatype_names_the_focus_node_and_slide(project, runner):

@@ -88,7 +88,7 @@ def test_conforms_at_10k_through_the_validate_pipeline(synth10k):
     sources = load_sources(settings_for(synth10k.out), files[str(STATED)] + files[str(INTERPRETED)])
     assert len(sources.stated) + len(sources.interpreted) > synth10k.stated + synth10k.interpreted  # seed and synthetic
     report = validate(sources)
-    assert report.conforms, report.to_text()
+    assert report.passes(), report.to_text()  # the seed's own warnings (rounding) stay: no violations
     assert report.count("Violation") == 0
     assert not [r for r in report.results if "synthetic" in r.focus], report.to_text()  # not even a warning
 

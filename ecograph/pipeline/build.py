@@ -38,7 +38,7 @@ def build(settings: Settings | None = None) -> BuildResult:
     lap("load")
     report = validate(sources, settings.validator)
     lap("validate")
-    if not report.conforms:
+    if not report.passes():
         raise NotConformingError(f"the data does not conform: {report.summary()}; nothing was published", report)
     inferences = reason(sources, settings.reasoner)
     lap("reason")

@@ -12,9 +12,10 @@ tests/test_validator_agreement.py shows that both give the same results on the s
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -44,12 +45,12 @@ class Hit:
 
 def validate_graphs(data: list[Graph | Quads], ontology: Graph, shapes_graph: Graph) -> tuple[bool, Graph]:
     """Validate the data graphs (rdflib Graphs or Quads), with the ontology's axioms mixed in, against shapes_graph: (conforms, report graph).
-    Like pyshacl with allow_warnings, only results of a severity other than sh:Warning and sh:Info break conformance."""
+    As SHACL defines it (§3.6.2), the data conform when there is no result at all, of any severity."""
     shapes = Shapes(shapes_graph)
     with no_cycle_collection():
         engine = Engine(shacl_store.load_store([*data, shacl_store.ontology_axioms(ontology)]), shapes)
         hits = engine.run()
-    conforms = all(hit.shape.severity in (SH.Warning, SH.Info) for hit in hits)
+    conforms = not hits
     return conforms, shacl_report.report_graph(hits, shapes, conforms, engine.rdflib_term)
 
 
@@ -243,8 +244,11 @@ class Engine:
         if shape.properties:
             inner = focus if shape.path is None else list(dict.fromkeys(v for vs in values.values() for v in vs))
             siblings: dict = {}
-            for prop in shape.properties:
-                hits += self.validate(prop, inner, siblings)
+            nested = [hit for prop in shape.properties for hit in self.validate(prop, inner, siblings)]
+            if shape.path is not None:  # each value is a focus node once per focus node that has it (W3C property-001)
+                times = Counter(v for vs in values.values() for v in vs)
+                nested = [copy.copy(hit) if n else hit for hit in nested for n in range(times[hit.focus])]
+            hits += nested
         for sparql in shape.sparql:
             hits += self.run_sparql(shape, sparql, focus)
         return hits
@@ -319,7 +323,12 @@ COMPONENT = {SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCou
              SH.hasValue: SH.HasValueConstraintComponent, SH.languageIn: SH.LanguageInConstraintComponent,
              SH.uniqueLang: SH.UniqueLangConstraintComponent, SH["or"]: SH.OrConstraintComponent, SH.xone: SH.XoneConstraintComponent,
              SH.pattern: SH.PatternConstraintComponent, SH.minInclusive: SH.MinInclusiveConstraintComponent,
-             SH.maxInclusive: SH.MaxInclusiveConstraintComponent, SH.disjoint: SH.DisjointConstraintComponent}
+             SH.maxInclusive: SH.MaxInclusiveConstraintComponent, SH.disjoint: SH.DisjointConstraintComponent,
+             SH.minExclusive: SH.MinExclusiveConstraintComponent, SH.maxExclusive: SH.MaxExclusiveConstraintComponent,
+             SH.minLength: SH.MinLengthConstraintComponent, SH.maxLength: SH.MaxLengthConstraintComponent,
+             SH["and"]: SH.AndConstraintComponent, SH["not"]: SH.NotConstraintComponent, SH.equals: SH.EqualsConstraintComponent,
+             SH.lessThan: SH.LessThanConstraintComponent, SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
+             SH.closed: SH.ClosedConstraintComponent}
 
 
 def _each_value(make, once: bool = False):
@@ -393,22 +402,72 @@ def _pattern(engine, constraint):
 _NUMBERS = (int, float, Decimal)
 
 
-def _in_range(engine, constraint):
-    """SHACL 4.3: the SPARQL comparison with the bound is true; values that cannot be compared fail."""
-    bound, least = constraint.value.value, constraint.parameter == SH.minInclusive
+def _compare(engine, v, bound, operator) -> bool:
+    """The SPARQL comparison v operator bound of two terms, false where SPARQL cannot compare them (SHACL §4.3)."""
+    if not isinstance(v, ox.Literal) or not isinstance(bound, ox.Literal):
+        return False
+    a, b = engine.literal(v).value, engine.literal(bound).value
+    numeric = all(isinstance(x, _NUMBERS) and not isinstance(x, bool) for x in (a, b))
+    if a is None or b is None or not (numeric or type(a) is type(b)):
+        return False
+    if isinstance(a, str) and (v.language or bound.language):  # language-tagged strings do not compare with <
+        return False
+    try:
+        return operator(a, b)
+    except TypeError:  # dates with and without a time zone
+        return False
 
-    def test(v) -> bool:
-        if not isinstance(v, ox.Literal):
-            return False
-        value = engine.literal(v).value
-        numeric = all(isinstance(x, _NUMBERS) and not isinstance(x, bool) for x in (value, bound))
-        if value is None or not (numeric or type(value) is type(bound)):
-            return False
-        try:
-            return bound <= value if least else value <= bound
-        except TypeError:  # dates with and without a time zone
-            return False
-    return test
+
+_OPERATORS = {SH.minInclusive: lambda v, b: b <= v, SH.maxInclusive: lambda v, b: v <= b,
+              SH.minExclusive: lambda v, b: b < v, SH.maxExclusive: lambda v, b: v < b}
+
+
+def _in_range(engine, constraint):
+    """SHACL §4.3: the SPARQL comparison with the bound is true; values that cannot be compared fail."""
+    bound, operator = to_ox(constraint.term), _OPERATORS[constraint.parameter]
+    return lambda v: _compare(engine, v, bound, operator)
+
+
+def _length(engine, constraint):
+    """SHACL §4.4.1–2: the length of str(value), never for a blank node."""
+    least = constraint.parameter == SH.minLength
+    return lambda v: not isinstance(v, ox.BlankNode) and (len(v.value) >= constraint.value if least else len(v.value) <= constraint.value)
+
+
+def _not(engine, shape, constraint, values):
+    outcome = engine.results_of(constraint.value, [v for vs in values.values() for v in vs])
+    return [Hit(shape, f, SH.NotConstraintComponent, v) for f, vs in values.items() for v in vs if not outcome[v]]
+
+
+def _pairs(engine, shape, constraint, values):
+    """sh:equals, sh:lessThan, sh:lessThanOrEquals (§4.5): each value against the focus node's values of the property."""
+    others = engine.predicate_values(str(constraint.value))
+    hits = []
+    for f, vs in values.items():
+        theirs = others.get(f, ())
+        if constraint.parameter == SH.equals:
+            hits += [Hit(shape, f, SH.EqualsConstraintComponent, v) for v in
+                     [*[v for v in vs if v not in theirs], *[o for o in theirs if o not in vs]]]
+            continue
+        strict = constraint.parameter == SH.lessThan
+        operator = (lambda a, b: a < b) if strict else (lambda a, b: a <= b)
+        hits += [Hit(shape, f, COMPONENT[constraint.parameter], v) for v in vs for o in theirs
+                 if not _compare(engine, v, o, operator)]
+    return hits
+
+
+def _closed(engine, shape, constraint, values):
+    """sh:closed (§4.8.1): every property of a value node is a property of the shape or ignored; one result per triple."""
+    hits = []
+    for f, vs in values.items():
+        for v in vs:
+            if isinstance(v, ox.Literal):
+                continue
+            for q in engine.store.quads_for_pattern(v, None, None, ox.DefaultGraph()):
+                if q.predicate not in constraint.value:
+                    for o in engine.overrides.get((q.subject, q.predicate, q.object), (q.object,)):
+                        hits.append(Hit(shape, f if shape.path is None else f, SH.ClosedConstraintComponent, o, from_ox(q.predicate)))
+    return hits
 
 
 def _class(engine, constraint):
@@ -446,24 +505,27 @@ def _node(engine, shape, constraint, values):
 
 
 def _alternatives(engine, shape, constraint, values):
-    """sh:or: at least one member shape holds; sh:xone: exactly one."""
+    """sh:or: at least one member shape holds; sh:xone: exactly one; sh:and: all."""
     nodes = [v for vs in values.values() for v in vs]
     outcomes = [engine.results_of(member, nodes) for member in constraint.value]
     hits = []
     for f, vs in values.items():
         for v in vs:
             holding = sum(1 for outcome in outcomes if not outcome[v])
-            if (holding == 0) if constraint.parameter == SH["or"] else (holding != 1):
+            wrong = {SH["or"]: holding == 0, SH.xone: holding != 1, SH["and"]: holding != len(outcomes)}[constraint.parameter]
+            if wrong:
                 hits.append(Hit(shape, f, COMPONENT[constraint.parameter], v))
     return hits
 
 
 def _qualified(engine, shape, constraint, values):
-    member, low, high = constraint.value
-    outcome = engine.results_of(member, [v for vs in values.values() for v in vs])
+    member, low, high, siblings = constraint.value
+    nodes = [v for vs in values.values() for v in vs]
+    outcome = engine.results_of(member, nodes)
+    others = [engine.results_of(sibling, nodes) for sibling in siblings]
     hits = []
     for f, vs in values.items():
-        holding = sum(1 for v in vs if not outcome[v])
+        holding = sum(1 for v in vs if not outcome[v] and all(other[v] for other in others))
         if high is not None and holding > high:
             hits.append(Hit(shape, f, SH.QualifiedMaxCountConstraintComponent))
         if low is not None and holding < low:
@@ -476,4 +538,7 @@ CHECKS = {SH.minCount: _count, SH.maxCount: _count, SH.datatype: _each_value(_da
           SH.hasValue: _has_value, SH.languageIn: _each_value(_language_in), SH.uniqueLang: _unique_lang,
           SH["or"]: _alternatives, SH.xone: _alternatives, SH.pattern: _each_value(_pattern, once=True),
           SH.minInclusive: _each_value(_in_range, once=True), SH.maxInclusive: _each_value(_in_range, once=True),
+          SH.minExclusive: _each_value(_in_range, once=True), SH.maxExclusive: _each_value(_in_range, once=True),
+          SH.minLength: _each_value(_length), SH.maxLength: _each_value(_length), SH["and"]: _alternatives, SH["not"]: _not,
+          SH.equals: _pairs, SH.lessThan: _pairs, SH.lessThanOrEquals: _pairs, SH.closed: _closed,
           SH.disjoint: _disjoint, SH.qualifiedValueShape: _qualified}

@@ -31,6 +31,16 @@ DEFAULT_MESSAGES = {
     SH.minInclusive: ("The value is not at least {p}.", "値が {p} 以上ではない。"),
     SH.maxInclusive: ("The value is not at most {p}.", "値が {p} 以下ではない。"),
     SH.disjoint: ("The value is also a value of {p}.", "値が {p} の値でもある。"),
+    SH.minExclusive: ("The value is not greater than {p}.", "値が {p} より大きくない。"),
+    SH.maxExclusive: ("The value is not less than {p}.", "値が {p} より小さくない。"),
+    SH.minLength: ("The value is shorter than {p} characters.", "値が {p} 文字より短い。"),
+    SH.maxLength: ("The value is longer than {p} characters.", "値が {p} 文字より長い。"),
+    SH["and"]: ("The value does not conform to every shape of sh:and.", "値が sh:and のすべてのシェイプには適合しない。"),
+    SH["not"]: ("The value conforms to the shape {p}, which sh:not forbids.", "値が sh:not で禁じたシェイプ {p} に適合する。"),
+    SH.equals: ("The values differ from those of {p}.", "値が {p} の値と一致しない。"),
+    SH.lessThan: ("The value is not less than a value of {p}.", "値が {p} の値より小さくない。"),
+    SH.lessThanOrEquals: ("The value is greater than a value of {p}.", "値が {p} の値より大きい。"),
+    SH.closed: ("The property is not allowed by the closed shape.", "閉じたシェイプに許されていないプロパティ。"),
     SH.QualifiedMinCountConstraintComponent: ("Fewer than {p} values conform to the qualified shape.", "限定シェイプに適合する値が {p} 個より少ない。"),
     SH.QualifiedMaxCountConstraintComponent: ("More than {p} values conform to the qualified shape.", "限定シェイプに適合する値が {p} 個より多い。"),
     SH.sparql: ("The SPARQL constraint {p} found a problem.", "SPARQL 制約 {p} が問題を見つけた。"),
@@ -52,7 +62,7 @@ def default_messages(shapes: Shapes, shape, constraint, hit) -> list[Literal]:
         key, written = SH.sparql, _written(shapes, constraint.node)
     elif constraint.parameter == SH.qualifiedValueShape:
         key = hit.component
-        low, high = constraint.value[1:]
+        low, high = constraint.value[1:3]
         written = str(low if key == SH.QualifiedMinCountConstraintComponent else high)
     else:
         key, written = constraint.parameter, _written(shapes, constraint.term)
@@ -90,8 +100,9 @@ def _result(graph: Graph, hit, shapes: Shapes, copied: set, to_rdflib) -> BNode:
         graph.add((node, SH.value, to_rdflib(hit.value)))
     for message in hit.messages or shape.messages or default_messages(shapes, shape, hit.rule, hit):
         graph.add((node, SH.resultMessage, message))
-    for term in (shape.node, path, constraint):
+    for term in (shape.node, constraint):
         _copy_blank(shapes.graph, term, graph, copied)
+    _copy_path(shapes.graph, path, graph)
     for detail in hit.details:
         graph.add((node, SH.detail, _result(graph, detail, shapes, copied, to_rdflib)))
     return node
@@ -106,3 +117,20 @@ def _copy_blank(source: Graph, term, target: Graph, copied: set) -> None:
     for predicate, value in source.predicate_objects(term):
         target.add((term, predicate, value))
         _copy_blank(source, value, target, copied)
+
+
+def _copy_path(source: Graph, term, target: Graph) -> None:
+    """A blank path node with the structure that makes it a path, as the validator read it: a list's rdf:first and
+    rdf:rest (and nothing else on the node: W3C path-strange-001), or the one SHACL path term of the node."""
+    if not isinstance(term, BNode):
+        return
+    if (term, RDF.first, None) in source:
+        for predicate in (RDF.first, RDF.rest):
+            for value in source.objects(term, predicate):
+                target.add((term, predicate, value))
+                _copy_path(source, value, target)
+        return
+    for predicate, value in source.predicate_objects(term):
+        if str(predicate).startswith(str(SH)):
+            target.add((term, predicate, value))
+            _copy_path(source, value, target)

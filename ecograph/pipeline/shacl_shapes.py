@@ -37,11 +37,15 @@ TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsO
 ALL_TARGETS = (*TARGETS, SH.target)  # sh:target (SHACL-AF SPARQL targets) is not read: a shape with one is refused
 # Constraint parameters read one value at a time; each value is a constraint of its own.
 SIMPLE = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind, SH.node, SH["in"], SH.hasValue, SH.languageIn,
-          SH.uniqueLang, SH["or"], SH.xone, SH.pattern, SH.minInclusive, SH.maxInclusive, SH.disjoint}
-QUALIFIED = (SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount)
+          SH.uniqueLang, SH["or"], SH.xone, SH["and"], SH["not"], SH.pattern, SH.minInclusive, SH.maxInclusive,
+          SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength, SH.disjoint, SH.equals, SH.lessThan,
+          SH.lessThanOrEquals, SH.closed}
+QUALIFIED = (SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint)
+# parameters read with another one (sh:flags with sh:pattern, sh:ignoredProperties with sh:closed)
+COMPANIONS = {SH.flags, SH.ignoredProperties}
 # SHACL terms that a shape may carry and that constrain nothing by themselves.
 STRUCTURE = {SH.name, SH.description, SH.message, SH.severity, SH.deactivated, SH.order, SH.group, SH.path, SH.property,
-             SH.sparql, *TARGETS, *QUALIFIED}
+             SH.sparql, *TARGETS, *QUALIFIED, *COMPANIONS}
 SPARQL_TERMS = {SH.select, SH.message, SH.prefixes, SH.deactivated, SH.severity, SH.name, SH.description}
 NODE_KINDS = {SH.IRI, SH.BlankNode, SH.Literal, SH.BlankNodeOrIRI, SH.BlankNodeOrLiteral, SH.IRIOrLiteral}
 
@@ -170,8 +174,6 @@ def _integer(value, node, predicate) -> int:
 def _read_shape(shapes: Shapes, shape: Shape) -> None:
     g, node = shapes.graph, shape.node
     types = set(g.objects(node, RDF.type))
-    if types & {RDFS.Class, OWL.Class}:
-        raise _unsupported("an implicit class target (a shape that is also a class)", node)
     for predicate in set(g.predicates(node, None)):
         if str(predicate).startswith(str(SH)) and predicate not in STRUCTURE | SIMPLE:
             raise _unsupported(f"sh:{predicate.removeprefix(str(SH))}", node)
@@ -180,20 +182,27 @@ def _read_shape(shapes: Shapes, shape: Shape) -> None:
     shape.severity = _one(g, node, SH.severity) or SH.Violation
     shape.messages = sorted(g.objects(node, SH.message))
     shape.deactivated = _boolean(g, node, SH.deactivated)
-    shape.target_classes = sorted(g.objects(node, SH.targetClass))
+    implicit = [node] if types & {RDFS.Class, OWL.Class} and types & {SH.NodeShape, SH.PropertyShape} else []
+    shape.target_classes = sorted({*g.objects(node, SH.targetClass), *implicit})
     shape.target_nodes = sorted(g.objects(node, SH.targetNode))
     shape.target_subjects_of = sorted(g.objects(node, SH.targetSubjectsOf))
     shape.target_objects_of = sorted(g.objects(node, SH.targetObjectsOf))
     for predicate, value in sorted(g.predicate_objects(node)):
         if predicate in SIMPLE:
-            shape.constraints.append(Constraint(predicate, _constraint_value(shapes, node, predicate, value), value))
+            ready = _constraint_value(shapes, node, predicate, value)
+            if not (predicate == SH.closed and ready is None):  # sh:closed false constrains nothing
+                shape.constraints.append(Constraint(predicate, ready, value))
     qualified = _one(g, node, SH.qualifiedValueShape)
     if qualified is not None:
         low, high = _one(g, node, SH.qualifiedMinCount), _one(g, node, SH.qualifiedMaxCount)
         if low is None and high is None:
             raise ShapesError(f"{node} has sh:qualifiedValueShape but neither sh:qualifiedMinCount nor sh:qualifiedMaxCount")
         bounds = tuple(None if v is None else _integer(v, node, p) for v, p in ((low, SH.qualifiedMinCount), (high, SH.qualifiedMaxCount)))
-        shape.constraints.append(Constraint(SH.qualifiedValueShape, (shapes.shape(qualified), *bounds), qualified))
+        siblings = []
+        if _boolean(g, node, SH.qualifiedValueShapesDisjoint):  # §4.7.3: the qualified shapes of the parents' other properties
+            siblings = [shapes.shape(q) for parent in g.subjects(SH.property, node) for other in g.objects(parent, SH.property)
+                        if other != node for q in g.objects(other, SH.qualifiedValueShape)]
+        shape.constraints.append(Constraint(SH.qualifiedValueShape, (shapes.shape(qualified), *bounds, siblings), qualified))
     shape.properties = [shapes.shape(p) for p in sorted(g.objects(node, SH.property))]
     shape.sparql = [_read_sparql(g, shape, c) for c in sorted(g.objects(node, SH.sparql))]
 
@@ -204,8 +213,19 @@ def _constraint_value(shapes: Shapes, node, predicate, value):
         return _integer(value, node, predicate)
     if predicate in (SH.node,):
         return shapes.shape(value)
-    if predicate in (SH["or"], SH.xone):
+    if predicate in (SH["or"], SH.xone, SH["and"]):
         return [shapes.shape(member) for member in Collection(g, value)]
+    if predicate == SH["not"]:
+        return shapes.shape(value)
+    if predicate in (SH.minLength, SH.maxLength):
+        return _integer(value, node, predicate)
+    if predicate == SH.closed:
+        if not _boolean(g, node, SH.closed):
+            return None
+        allowed = {p for prop in g.objects(node, SH.property) for p in g.objects(prop, SH.path) if isinstance(p, URIRef)}
+        for ignored in g.objects(node, SH.ignoredProperties):
+            allowed |= set(Collection(g, ignored))
+        return frozenset(to_ox(p) for p in allowed)
     if predicate == SH["in"]:
         return frozenset(to_ox(member) for member in Collection(g, value))
     if predicate == SH.hasValue:
@@ -217,16 +237,32 @@ def _constraint_value(shapes: Shapes, node, predicate, value):
     if predicate == SH.nodeKind and value not in NODE_KINDS:
         raise ShapesError(f"sh:nodeKind of {node} must be one of the six SHACL node kinds, not {value}")
     if predicate == SH.pattern:
-        if (node, SH.flags, None) in g:
-            raise _unsupported("sh:flags", node)
-        return re.compile(str(value))
-    if predicate in (SH.minInclusive, SH.maxInclusive) and not isinstance(value, Literal):
+        return _regex(str(value), _one(g, node, SH.flags), node)
+    if predicate in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive) and not isinstance(value, Literal):
         raise ShapesError(f"{predicate} of {node} must be a literal")
     return value  # sh:datatype, sh:class, sh:nodeKind, sh:disjoint (an IRI), sh:minInclusive, sh:maxInclusive
 
 
 PATH_TERMS = {SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath}
 _REPEAT = {SH.zeroOrMorePath: ("zeroOrMore", "*"), SH.oneOrMorePath: ("oneOrMore", "+"), SH.zeroOrOnePath: ("zeroOrOne", "?")}
+
+
+_FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE, "x": re.VERBOSE}
+
+
+def _regex(pattern: str, flags, node) -> re.Pattern:
+    """An XPath regular expression with its flags (SPARQL REGEX: i, s, m, x, q) as a Python pattern."""
+    flags = str(flags or "")
+    unknown = set(flags) - set(_FLAGS) - {"q"}
+    if unknown:
+        raise ShapesError(f"sh:flags of {node} holds {''.join(sorted(unknown))}; SPARQL REGEX knows i, s, m, x and q")
+    value = 0
+    for flag in flags:
+        value |= _FLAGS.get(flag, 0)
+    try:
+        return re.compile(re.escape(pattern) if "q" in flags else pattern, value)
+    except re.error as exc:
+        raise ShapesError(f"sh:pattern of {node} is not a regular expression: {exc}") from exc
 
 
 def read_path(g: Graph, node, inverse: bool = False) -> Path:
@@ -262,7 +298,13 @@ def read_path(g: Graph, node, inverse: bool = False) -> Path:
 
 def _prefix_lines(g: Graph, constraint) -> str:
     declared: dict[str, str] = {}
-    for holder in g.objects(constraint, SH.prefixes):
+    holders, todo = [], list(g.objects(constraint, SH.prefixes))
+    while todo:  # §5.2.1 (sh:prefixes): the declarations of each holder and of what it owl:imports, transitively
+        holder = todo.pop(0)
+        if holder not in holders:
+            holders.append(holder)
+            todo += list(g.objects(holder, OWL.imports))
+    for holder in holders:
         for declaration in g.objects(holder, SH.declare):
             prefix, namespace = _one(g, declaration, SH.prefix), _one(g, declaration, SH.namespace)
             if prefix is None or namespace is None:
@@ -428,7 +470,7 @@ def prebound_text(select: str, term: str) -> str:
 
 
 def _prebind_code(code: str, term: str, counter: list) -> str:
-    code = re.sub(r"\bBOUND\s*\(\s*[?$]this\s*\)", "true", code, flags=re.IGNORECASE)
+    code = re.sub(r"\bBOUND\s*\(\s*[?$]this\s*\)", "(true)", code, flags=re.IGNORECASE)
 
     def projection(m: re.Match) -> str:
         def one(v: re.Match) -> str:

@@ -71,7 +71,7 @@ class ValidationReport:
         for prefix, namespace in self.graph.namespaces():
             graph.bind(prefix, namespace)
         kept = [r for r in self.graph.objects(None, SH.result) if to_ox(self.graph.value(r, SH.focusNode)) in keep]
-        conforms = not any(self.graph.value(r, SH.resultSeverity) not in (SH.Warning, SH.Info) for r in kept)
+        conforms = not kept
         report = BNode()
         graph.add((report, RDF.type, SH.ValidationReport))
         graph.add((report, SH.conforms, Literal(conforms)))
@@ -84,9 +84,19 @@ class ValidationReport:
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
 
+    def passes(self, fail_on: str = "Violation") -> bool:
+        """No result at fail_on's severity or above ("Violation", "Warning" or "Info"). The build and the CLI's exit
+        code ask this (the project's warnings are recommendations); SHACL's sh:conforms is false on any result."""
+        levels = ("Violation", "Warning", "Info")
+        return not any(self.count(level) for level in levels[:levels.index(fail_on) + 1])
+
     def summary(self) -> str:
-        state = "conforms" if self.conforms else "does NOT conform"
-        return f"{state}: {self.count('Violation')} violation(s), {self.count('Warning')} warning(s), {self.count('Info')} info"
+        counts = f"{self.count('Violation')} violation(s), {self.count('Warning')} warning(s), {self.count('Info')} info"
+        if self.conforms:
+            return f"conforms: {counts}"
+        if self.passes():
+            return f"no violations: {counts} (SHACL's sh:conforms is false: it counts results of every severity)"
+        return f"does NOT conform: {counts}"
 
     def about(self) -> list[str]:
         """What made the report: the engine (and why auto chose pyshacl), the shapes and the context."""
@@ -134,7 +144,7 @@ class ValidationReport:
             shown[key] += 1
             if max_results is None or shown[key] <= max_results:
                 kept.append(r.to_dict())
-        body = {"conforms": self.conforms, "summary": self.summary(), "validator": self.validator, "why": self.why,
+        body = {"conforms": self.conforms, "violations": self.count("Violation"), "summary": self.summary(), "validator": self.validator, "why": self.why,
                 "shapes": self.shapes, "context": self.context, "counts": dict(sorted(by_shape.items())),
                 "results": kept, "results_total": len(self.results)}
         return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
@@ -344,8 +354,8 @@ def _pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph]:
             ont_graph=ontology,
             inference="none",
             advanced=True,
-            allow_warnings=True,
-            allow_infos=True,
+            allow_warnings=False,  # SHACL §3.6.2: any result, of any severity, means the data do not conform
+            allow_infos=False,
         )
     finally:
         rdflib.plugin.register("sparql", rdflib.query.Processor, previous.__module__, previous.__name__)
