@@ -184,7 +184,8 @@ def build(root: Path, budget_s: float, log: Path) -> dict:
     if proc.returncode != 0:
         return {**result, "status": f"failed (exit {proc.returncode})", "log_tail": log.read_text(errors="replace")[-1500:]}
     info = json.loads((root / "dist" / "build.json").read_text(encoding="utf-8"))
-    return {**result, "status": "ok", "graphs": {g.rsplit("/", 1)[-1]: n for g, n in info.get("graphs", {}).items()}}
+    return {**result, "status": "ok", "graphs": {g.rsplit("/", 1)[-1]: n for g, n in info.get("graphs", {}).items()},
+            "validator": info.get("validator", "")}
 
 
 class MemorySampler:

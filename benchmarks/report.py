@@ -420,7 +420,8 @@ def _count(rows: dict) -> str:
 def _build_text(build: dict) -> str:
     if build.get("status") == "ok":
         note = f" ({build['note']})" if build.get("note") else ""
-        return f"{build['seconds']:g} s, peak RSS {build['peak_rss_mib']:,.0f} MiB{note}"
+        engine = f", SHACL validator {build['validator']}" if build.get("validator") else ""
+        return f"{build['seconds']:g} s, peak RSS {build['peak_rss_mib']:,.0f} MiB{engine}{note}"
     return build.get("status", "–")
 
 

@@ -62,11 +62,12 @@ def build(settings) -> None:
     try:
         result = run_build(settings)
     except NotConformingError as error:
-        click.echo(error.report.to_text(), err=True)
+        click.echo(error.report.to_text(10), err=True)
         _fail(error)
     info = json.loads((result.release.path / "build.json").read_text(encoding="utf-8"))
     click.echo(f"ecograph {__version__}: published release {result.release.release_id} to {settings.dist}", err=True)
     click.echo(f"validation: {result.report.summary()}", err=True)
+    click.echo("           " + "; ".join(result.report.about()), err=True)
     click.echo("time: " + ", ".join(f"{step} {took:.1f} s" for step, took in result.seconds.items())
                + f" ({sum(result.seconds.values()):.1f} s)", err=True)
     for graph, count in sorted(info["graphs"].items()):

@@ -379,7 +379,7 @@ class _Ecosystem:
         written = {"fund": "基金事業", "investment": "出資金事業", "tax": ""}.get(kind, "")
         if kind in ("annual", "total"):
             tenths = rng.randint(5, 1000) if kind == "annual" else rng.randint(50, 600) * 10
-            self.add(iri, "schema:value", typed(f"{tenths * 10_000_000}.0", "decimal"))
+            self.add(iri, "schema:value", typed(f"{tenths * 10_000_000}", "decimal"))
             self.add(iri, "schema:currency", lit("JPY"))
             written = ("総額" if kind == "total" else "") + f"{_oku(tenths)}億円"
         elif kind == "part-of":
@@ -387,7 +387,7 @@ class _Ecosystem:
             self.add(iri, "ecograph:partOfAmount", parent)
             self.resource(parent, "schema:MonetaryAmount", f"{name_ja}を内数とする金額", f"The amount that {name_en} is a part of", 2)
             self.add(parent, "ecograph:amountKind", n("id:amount-kind/annual"))
-            self.add(parent, "schema:value", typed(f"{tenths * 10_000_000}.0", "decimal"))
+            self.add(parent, "schema:value", typed(f"{tenths * 10_000_000}", "decimal"))
             self.add(parent, "schema:currency", lit("JPY"))
             self.add(parent, "ecograph:asWritten", lit(f"{_oku(tenths)}億円", "ja"))
             self.unknown(parent, f"amount-{number}-parent", "ecograph:amountOf", 2)
@@ -512,7 +512,7 @@ class _Ecosystem:
             if measure in figures:
                 value = figures[measure]
                 amount = measure == "contractAmount"
-                self.add(obs, f"ecograph:{measure}", typed(f"{value}.0", "decimal") if amount else typed(value, "integer"))
+                self.add(obs, f"ecograph:{measure}", typed(f"{value}", "decimal") if amount else typed(value, "integer"))
                 shown.append(str(value // 100_000_000) if amount else str(value))
             if measure + "ViCLE" in figures:
                 self.add(obs, f"ecograph:{measure}ViCLE", typed(figures[measure + "ViCLE"], "integer"))

@@ -86,7 +86,8 @@ def _write_release(folder: Path, sources: Sources, inferences: Inferences, repor
     _write(folder, "validation-report.nt", report.to_ntriples())
     counts = {str(name): len(g) for name, g in everything.items()}
     _write(folder, "build.json", json.dumps({"version": __version__, "graphs": counts,
-                                             "validation": report.summary()}, indent=2, sort_keys=True) + "\n")
+                                             "validation": report.summary(), "validator": report.validator},
+                                            indent=2, sort_keys=True) + "\n")
     names = sorted(p.name for p in folder.iterdir())
     sums = "".join(f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}\n" for n in names)
     _write(folder, "SHA256SUMS", sums)

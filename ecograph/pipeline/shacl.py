@@ -25,7 +25,16 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 
 from ecograph.pipeline import no_cycle_collection, shacl_report, shacl_store
-from ecograph.pipeline.shacl_shapes import Path, Shape, Shapes, ShapesError, SparqlConstraint, UnsupportedShapes, prebound_text, predicates_of
+from ecograph.pipeline.shacl_shapes import (
+    Path,
+    Shape,
+    Shapes,
+    ShapesError,
+    SparqlConstraint,
+    UnsupportedShapes,
+    prebound_text,
+    predicates_of,
+)
 from ecograph.serialize import Quads, from_ox, rdflib_graph, to_ox
 
 
@@ -466,7 +475,7 @@ def _closed(engine, shape, constraint, values):
             for q in engine.store.quads_for_pattern(v, None, None, ox.DefaultGraph()):
                 if q.predicate not in constraint.value:
                     for o in engine.overrides.get((q.subject, q.predicate, q.object), (q.object,)):
-                        hits.append(Hit(shape, f if shape.path is None else f, SH.ClosedConstraintComponent, o, from_ox(q.predicate)))
+                        hits.append(Hit(shape, f, SH.ClosedConstraintComponent, o, from_ox(q.predicate)))
     return hits
 
 

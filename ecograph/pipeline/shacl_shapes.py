@@ -443,9 +443,9 @@ def prebinding_by_substitution(select: str) -> bool:
     for before, block in nested:
         if _THIS.search(block) and not re.search(r"EXISTS\s*$", before, re.IGNORECASE):
             inner = block[1:-1].strip()
-            if not (inner.upper().startswith("SELECT") and prebinding_by_substitution(inner[inner.find("{"):] if "{" in inner else inner)):
-                if not _plain_patterns(block):
-                    return False
+            subquery = inner.upper().startswith("SELECT") and prebinding_by_substitution(inner[inner.find("{"):] if "{" in inner else inner)
+            if not subquery and not _plain_patterns(block):
+                return False
     return True
 
 

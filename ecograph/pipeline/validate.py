@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pyshacl
 import rdflib
 import rdflib.query
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, RDFS, SH, XSD
@@ -337,7 +338,7 @@ class _CachingProcessor(SPARQLProcessor):
     """rdflib's SPARQL processor, but each query text is parsed once. pyshacl runs every SPARQL constraint
     once per focus node with the same text, and parsing (pyparsing) cost about a third of validation."""
 
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 - rdflib's names
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
         if isinstance(strOrQuery, str) and base is None:
             strOrQuery = _prepared(strOrQuery, tuple(sorted((initNs or {}).items())))
         return super().query(strOrQuery, initBindings or {}, initNs or {}, base, DEBUG)
@@ -357,6 +358,9 @@ def _pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph]:
             allow_warnings=False,  # SHACL §3.6.2: any result, of any severity, means the data do not conform
             allow_infos=False,
         )
+    except (NotImplementedError, ReportableRuntimeError) as exc:  # e.g. $shapesGraph, which pyshacl does not implement
+        raise ShapesError(f"pyshacl cannot use these shapes: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}",
+                          "SHACL lets a processor refuse what it does not support; no engine of ecograph supports this.") from exc
     finally:
         rdflib.plugin.register("sparql", rdflib.query.Processor, previous.__module__, previous.__name__)
     if not isinstance(report_graph, Graph):  # pyshacl returns a failure object when the shapes themselves are broken
@@ -431,9 +435,9 @@ def validate_in_context(upload: Graph, settings: Settings | None = None, *, alon
         reference: the project's sources, loaded once by a caller that validates many graphs (the server).
     """
     settings = settings or load_settings()
-    if reference is None:
+    if reference is None and not (alone and shapes is not None):  # any data against any shapes needs nothing of the project
         reference = load_sources(settings, data_files=[] if alone else None)
-    ontology = reference.ontology if shapes is None else Graph()
+    ontology = Graph() if shapes is not None else reference.ontology
     shapes_graph = shapes if shapes is not None else reference.shapes
     validator = validator or settings.validator
     shown = "the project's (shapes/)" if shapes is None else "the steward's own (the project's ontology is not mixed in)"
@@ -454,7 +458,7 @@ def _without(graph: Graph | Quads, subjects: set) -> Graph:
     """graph without the triples about subjects, nor those of the blank nodes that hang only from them."""
     if isinstance(graph, Quads):
         graph = rdflib_graph(graph)
-    dropped = set(s for s in subjects if (s, None, None) in graph)
+    dropped = {s for s in subjects if (s, None, None) in graph}
     todo = [o for s in dropped for o in graph.objects(s, None) if isinstance(o, BNode)]
     while todo:
         node = todo.pop()
