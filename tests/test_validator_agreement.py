@@ -185,7 +185,7 @@ def test_when_this_must_be_prebound(query, per_focus):
 @pytest.mark.parametrize(("turtle", "term"), [
     ("ex:S a sh:NodeShape ; sh:targetClass ecograph:Slide ; sh:sparql [ sh:ask \"ASK {}\" ] .", "sh:ask"),
     (("ex:S a sh:NodeShape ; sh:targetClass ecograph:Slide ; sh:property [ sh:path rdfs:label ; "
-      "sh:sparql [ sh:select \"SELECT $this WHERE { $this $PATH ?v }\" ] ] ."), "$PATH"),
+      "sh:sparql [ sh:select \"SELECT $this WHERE { GRAPH $shapesGraph { $this ?p ?v } }\" ] ] ."), "$shapesGraph"),
     ("ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select \"SELECT ?this WHERE { ?this a ?c }\" ] .", "sh:target"),
     (("ex:C a sh:ConstraintComponent ; sh:parameter [ sh:path ex:size ] ; "
       "sh:validator [ a sh:SPARQLAskValidator ; sh:ask \"ASK { FILTER (false) }\" ] . "

@@ -45,7 +45,7 @@ QUALIFIED = (SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount,
 COMPANIONS = {SH.flags, SH.ignoredProperties}
 # SHACL terms that a shape may carry and that constrain nothing by themselves.
 STRUCTURE = {SH.name, SH.description, SH.message, SH.severity, SH.deactivated, SH.order, SH.group, SH.path, SH.property,
-             SH.sparql, *TARGETS, *QUALIFIED, *COMPANIONS}
+             SH.sparql, SH.prefixes, SH.declare, SH.select, *TARGETS, *QUALIFIED, *COMPANIONS}
 SPARQL_TERMS = {SH.select, SH.message, SH.prefixes, SH.deactivated, SH.severity, SH.name, SH.description}
 NODE_KINDS = {SH.IRI, SH.BlankNode, SH.Literal, SH.BlankNodeOrIRI, SH.BlankNodeOrLiteral, SH.IRIOrLiteral}
 
@@ -317,7 +317,7 @@ def _prefix_lines(g: Graph, constraint) -> str:
 
 def _read_sparql(g: Graph, shape: Shape, node) -> SparqlConstraint:
     for predicate in set(g.predicates(node, None)):
-        if str(predicate).startswith(str(SH)) and predicate not in SPARQL_TERMS:
+        if str(predicate).startswith(str(SH)) and predicate not in SPARQL_TERMS | STRUCTURE | SIMPLE:  # a shape may be its own constraint
             raise _unsupported(f"sh:{predicate.removeprefix(str(SH))}", node)
     select = _one(g, node, SH.select)
     if select is None:
@@ -327,13 +327,27 @@ def _read_sparql(g: Graph, shape: Shape, node) -> SparqlConstraint:
         # SHACL takes a result's severity from the shape; a different one on the constraint would be ignored.
         raise ShapesError(f"the SPARQL constraint {node} says sh:severity {severity}, its shape {shape.node} {shape.severity}",
                           "Put sh:severity on the shape that holds the sh:sparql constraint.")
-    for variable in ("PATH", "shapesGraph", "currentShape"):
-        if re.search(rf"\${variable}\b", str(select)):
+    select = str(select)
+    if re.search(r"\$PATH\b", select):
+        if shape.path is None:
+            raise ShapesError(f"the SPARQL constraint {node} uses $PATH, but its shape {shape.node} has no sh:path (SHACL §5.2.2)")
+        select = _in_code(select, re.compile(r"\$PATH\b"), shape.path.sparql)  # §5.2.2: substituted by the path
+    for variable in ("shapesGraph", "currentShape"):
+        if re.search(rf"\${variable}\b", select):
             raise _unsupported(f"${variable} in a SPARQL constraint", node)
-    check_prebinding(str(select), node)
-    return SparqlConstraint(node, _prefix_lines(g, node) + str(select), sorted(g.objects(node, SH.message)),
-                            _boolean(g, node, SH.deactivated), per_focus=needs_prebinding(str(select)),
-                            substitutable=prebinding_by_substitution(str(select)))
+    check_prebinding(select, node)
+    return SparqlConstraint(node, _prefix_lines(g, node) + select, sorted(g.objects(node, SH.message)),
+                            _boolean(g, node, SH.deactivated), per_focus=needs_prebinding(select),
+                            substitutable=prebinding_by_substitution(select))
+
+
+def _in_code(query: str, pattern: re.Pattern, replacement: str) -> str:
+    """query with pattern replaced outside its strings, IRIs and comments."""
+    pieces, last = [], 0
+    for m in _LEXEMES.finditer(query):
+        pieces += [pattern.sub(lambda _: replacement, query[last:m.start()]), m.group(0)]
+        last = m.end()
+    return "".join([*pieces, pattern.sub(lambda _: replacement, query[last:])])
 
 
 # --------------------------------------------------------------------------- when must $this be pre-bound?
