@@ -20,7 +20,7 @@ from rdflib.namespace import SH
 from ecograph.errors import UsageError
 from ecograph.pipeline import shacl, shacl_store, validate
 from ecograph.pipeline.load import load_sources
-from ecograph.pipeline.shacl_shapes import Shapes, ShapesError, UnsupportedShapes, needs_prebinding
+from ecograph.pipeline.shacl_shapes import Shapes, UnsupportedShapes, needs_prebinding
 from ecograph.settings import Settings, load_settings
 from tests.test_shapes import ONTOLOGY, SHAPES, SHARED, _fixtures, _parse, _shape_graph
 
