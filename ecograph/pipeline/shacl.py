@@ -1,14 +1,18 @@
-"""A SHACL validator on pyoxigraph that scales (issue 5, part 4): the `validator = "oxigraph"` setting.
+"""A SHACL validator on pyoxigraph that scales: the engine of `validator = "oxigraph"`, and of "auto" where it
+handles the shapes.
 
 The data and the ontology's axioms (for the class hierarchy, as pyshacl mixes in its ont_graph) go into one
-in-memory Store, and the work is set-based: the focus nodes of a target, the values of a path and the instances
-of a class are each read once for the whole store (from its predicate index, or with one SPARQL query for a
-path that is not a predicate), and the constraints are checked in Python over those sets. A SPARQL constraint
+in-memory Store, and the work is set-based: the focus nodes of a target, the values of a predicate and the
+instances of a class are each read once for the whole store (from its predicate index), every SHACL path is
+evaluated over those maps, and the constraints are checked in Python over those sets. Values are the terms as
+the data wrote them: the store's canonical literals are mapped back (shacl_store.Loaded). A SPARQL constraint
 runs once over the whole store when that gives the same rows as pre-binding $this
-(shacl_shapes.needs_prebinding), and once per focus node with $this substituted otherwise.
+(shacl_shapes.needs_prebinding), and once per focus node with $this pre-bound otherwise; one that could see a
+literal the store rewrote runs on rdflib. Custom constraint components run their ASK or SELECT validators.
 
-It reads only the SHACL features that shapes/ uses (shacl_shapes.py); pyshacl is the reference, and
-tests/test_validator_agreement.py shows that both give the same results on the seed and on every fixture."""
+It reads SHACL Core and SHACL-SPARQL but for sh:target, $shapesGraph and $currentShape, which raise
+UnsupportedShapes (never a silent skip). pyshacl is the reference: tests/test_validator_agreement.py,
+tests/test_validator_differential.py and the W3C suite (tests/test_w3c_shacl.py) keep the two in agreement."""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from ecograph.pipeline import no_cycle_collection, shacl_report, shacl_store
 from ecograph.pipeline.shacl_shapes import (
+    ComponentUse,
     Path,
     Shape,
     Shapes,
@@ -260,7 +265,61 @@ class Engine:
             hits += nested
         for sparql in shape.sparql:
             hits += self.run_sparql(shape, sparql, focus)
+        for use in shape.components:
+            hits += self.run_component(shape, use, values)
         return hits
+
+    def run_component(self, shape: Shape, use: ComponentUse, values: dict) -> list[Hit]:
+        """A SHACL-SPARQL constraint component (§6.3): an ASK validator per value node (false: a result), a SELECT
+        validator per focus node (one result per solution), with $this, $value and the parameters pre-bound."""
+        if self.rewritten or self.relexed:
+            named = predicates_of(use.query)
+            if named is None or named & (self.rewritten | self.relexed):
+                raise UnsupportedShapes(f"the constraint component {use.component} may read literals that pyoxigraph stores rewritten",
+                                        "The default validator = \"auto\" hands such data to pyshacl.")
+        parameters = {name: to_ox(value) for name, value in use.bindings.items()}
+        hits = []
+        for f, vs in values.items():
+            if use.ask:
+                for v in vs:
+                    if not self.prebound_ask(use, {**parameters, "this": f, "value": v}):
+                        hits.append(Hit(shape, f, use.component, v, None, self._messages(use, {**parameters, "this": f, "value": v}), use))
+                continue
+            for row in self.prebound_rows(use, {**parameters, "this": f}):
+                focus_node = row.get("this", f)
+                value = row.get("value", focus_node if shape.path is None else None)
+                bindings = {**parameters, **row, "this": focus_node, **({"value": value} if value is not None else {})}
+                path = from_ox(row["path"]) if "path" in row else None
+                hits.append(Hit(shape, focus_node, use.component, value, path, self._messages(use, bindings), use))
+        return hits
+
+    def _query(self, use, terms: dict):
+        """The validator's query with terms pre-bound: by substitutions where they reach every use, else written in."""
+        if use.substitutable:
+            return self.store.query(use.query, substitutions={ox.Variable(k): v for k, v in terms.items()})
+        if any(isinstance(t, ox.BlankNode) for t in terms.values()):
+            raise UnsupportedShapes(f"the validator of {use.component} uses a pre-bound variable in a nested group or BIND, and a "
+                                    "value is a blank node, which the oxigraph validator cannot pre-bind there",
+                                    "The default validator = \"auto\" hands such shapes to pyshacl.")
+        return self.store.query(prebound_text(use.query, {k: str(v) for k, v in terms.items()}))
+
+    def prebound_ask(self, use, terms: dict) -> bool:
+        try:
+            return bool(self._query(use, terms))
+        except SyntaxError as exc:
+            raise ShapesError(f"the validator of {use.component} does not parse: {exc}\n{use.query}") from exc
+
+    def prebound_rows(self, use, terms: dict) -> list[dict]:
+        try:
+            solutions = self._query(use, terms)
+        except SyntaxError as exc:
+            raise ShapesError(f"the validator of {use.component} does not parse: {exc}\n{use.query}") from exc
+        names = [v.value for v in solutions.variables]
+        return [{n: self.as_written(t) for n, t in zip(names, row) if t is not None} for row in solutions]
+
+    @staticmethod
+    def _messages(use, bindings: dict) -> list[Literal]:
+        return [_fill(m, bindings) for m in use.messages]
 
     def results_of(self, shape: Shape, nodes) -> dict:
         """node -> its results against shape (empty: it conforms), for sh:node, sh:or, sh:xone and qualified shapes."""

@@ -10,7 +10,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from ecograph.namespaces import bind_all
-from ecograph.pipeline.shacl_shapes import Shapes, SparqlConstraint
+from ecograph.pipeline.shacl_shapes import ComponentUse, Shapes, SparqlConstraint
 from ecograph.serialize import from_ox
 
 # English and Japanese messages for a constraint whose shape has no sh:message; {p} is the constraint's value.
@@ -44,6 +44,7 @@ DEFAULT_MESSAGES = {
     SH.QualifiedMinCountConstraintComponent: ("Fewer than {p} values conform to the qualified shape.", "限定シェイプに適合する値が {p} 個より少ない。"),
     SH.QualifiedMaxCountConstraintComponent: ("More than {p} values conform to the qualified shape.", "限定シェイプに適合する値が {p} 個より多い。"),
     SH.sparql: ("The SPARQL constraint {p} found a problem.", "SPARQL 制約 {p} が問題を見つけた。"),
+    SH.ConstraintComponent: ("The value does not satisfy the constraint component {p}.", "値が制約コンポーネント {p} を満たさない。"),
 }
 
 
@@ -58,7 +59,9 @@ def _written(shapes: Shapes, term) -> str:
 
 def default_messages(shapes: Shapes, shape, constraint, hit) -> list[Literal]:
     """The en and ja messages of a result whose shape gives no sh:message."""
-    if isinstance(constraint, SparqlConstraint):
+    if isinstance(constraint, ComponentUse):
+        key, written = SH.ConstraintComponent, _written(shapes, constraint.component)
+    elif isinstance(constraint, SparqlConstraint):
         key, written = SH.sparql, _written(shapes, constraint.node)
     elif constraint.parameter == SH.qualifiedValueShape:
         key = hit.component

@@ -1,8 +1,9 @@
 """The shapes graph read into plain objects for the oxigraph validator (shacl.py).
 
-Only the SHACL features that shapes/*.ttl use are read (issue 5, part 4). Any other SHACL term on a shape, a
-path or a SPARQL constraint raises ShapesError naming it, so that nothing is ever skipped silently; pyshacl
-(the `validator = "pyshacl"` setting) stays the reference and reads all of SHACL."""
+SHACL Core and SHACL-SPARQL are read (shapes, targets, every path, every core constraint, SPARQL constraints
+with pre-binding as §5.2.1 defines it, custom constraint components). Any other SHACL term on a shape, a path
+or a SPARQL constraint raises UnsupportedShapes naming it, so that nothing is ever skipped silently: the "auto"
+validator then hands the shapes to pyshacl, the reference."""
 
 from __future__ import annotations
 
@@ -86,6 +87,28 @@ class SparqlConstraint:
 
 
 @dataclass(eq=False)
+class Component:
+    """A SHACL-SPARQL constraint component (§6): parameters as (path, variable name, optional), its validators."""
+
+    node: URIRef | BNode
+    parameters: list[tuple]
+    validators: dict
+    messages: list[Literal]
+
+
+@dataclass(eq=False)
+class ComponentUse:
+    """A component as one shape uses it: the validator's query and the values of the parameters on the shape."""
+
+    component: URIRef | BNode
+    query: str
+    ask: bool  # an ASK validator: run per value node with $value pre-bound; else a SELECT, per focus node
+    bindings: dict  # parameter variable name -> its value on the shape (an rdflib term)
+    messages: list[Literal]
+    substitutable: bool = True
+
+
+@dataclass(eq=False)
 class Shape:
     """A node or property shape with what this validator evaluates of it."""
 
@@ -101,6 +124,7 @@ class Shape:
     constraints: list[Constraint] = field(default_factory=list)
     properties: list[Shape] = field(default_factory=list)
     sparql: list[SparqlConstraint] = field(default_factory=list)
+    components: list[ComponentUse] = field(default_factory=list)
 
     @property
     def targeted(self) -> bool:
@@ -113,7 +137,7 @@ class Shapes:
     def __init__(self, graph: Graph):
         self.graph = graph
         self._shapes: dict = {}
-        _refuse_custom_components(graph)
+        self.components = _read_components(graph)
         starts = {s for t in ALL_TARGETS for s in graph.subjects(t, None)}
         starts |= {s for t in (SH.NodeShape, SH.PropertyShape) for s in graph.subjects(RDF.type, t)}
         for node in sorted(starts, key=str):
@@ -137,14 +161,66 @@ class Shapes:
         return str(node)
 
 
-def _refuse_custom_components(graph: Graph) -> None:
-    """SHACL-SPARQL custom constraint components (§6): a shape that uses a parameter of one is constrained by its
-    validator, which this engine does not run. Refuse rather than ignore them (a false "conforms")."""
-    parameters = {p for holder in graph.objects(None, SH.parameter) for p in graph.objects(holder, SH.path)}
-    for parameter in sorted(parameters):
-        user = next((s for s in graph.subjects(parameter, None) if (s, SH.path, parameter) not in graph), None)
-        if user is not None:
-            raise _unsupported(f"the custom constraint component parameter {parameter}", user)
+def _read_components(graph: Graph) -> list[Component]:
+    """The SHACL-SPARQL constraint components (§6) of the shapes graph, instances of sh:ConstraintComponent or
+    of a subclass, with their parameters and validators."""
+    kinds = {SH.ConstraintComponent} | set(graph.transitive_subjects(RDFS.subClassOf, SH.ConstraintComponent))
+    found = []
+    for node in sorted({c for kind in kinds for c in graph.subjects(RDF.type, kind)}, key=str):
+        parameters = []
+        for parameter in graph.objects(node, SH.parameter):
+            path = _one(graph, parameter, SH.path)
+            if not isinstance(path, URIRef):
+                raise ShapesError(f"a parameter of the constraint component {node} needs one IRI as sh:path")
+            parameters.append((path, _local_name(path), _boolean(graph, parameter, SH.optional)))
+        validators = {p: _one(graph, node, p) for p in (SH.validator, SH.nodeValidator, SH.propertyValidator)}
+        found.append(Component(node, sorted(parameters), validators, sorted(graph.objects(node, SH.message))))
+    return found
+
+
+def _local_name(iri: URIRef) -> str:
+    """A parameter's variable name: the local name of its path (SHACL §6.2.1)."""
+    return re.split(r"[#/:]", str(iri))[-1]
+
+
+def _uses(shapes: Shapes, shape: Shape) -> list[ComponentUse]:
+    """The components a shape uses: those whose every required parameter has a value on the shape (§6.2)."""
+    g, uses = shapes.graph, []
+    for component in shapes.components:
+        values = {path: list(g.objects(shape.node, path)) for path, _, _ in component.parameters}
+        if not component.parameters or any(not values[p] for p, _, optional in component.parameters if not optional):
+            continue
+        if any(len(v) > 1 for v in values.values()):
+            raise _unsupported(f"several values of a parameter of the constraint component {component.node}", shape.node)
+        kind = SH.propertyValidator if shape.path is not None else SH.nodeValidator
+        validator = component.validators.get(kind) or component.validators.get(SH.validator)
+        if validator is None:
+            continue  # §6.2.3: a component with no validator for this kind of shape is ignored for it
+        uses.append(_read_validator(shapes, shape, component, validator,
+                                    {name: v[0] for (path, name, _), v in zip(component.parameters, values.values()) if v}))
+    return uses
+
+
+def _read_validator(shapes: Shapes, shape: Shape, component: Component, validator, bindings: dict) -> ComponentUse:
+    g = shapes.graph
+    ask, select = _one(g, validator, SH.ask), _one(g, validator, SH.select)
+    if (ask is None) == (select is None):
+        raise ShapesError(f"the validator {validator} of {component.node} needs one sh:ask or one sh:select")
+    if ask is not None and shape.path is not None and _one(g, component.node, SH.propertyValidator) == validator:
+        raise ShapesError(f"the property validator {validator} of {component.node} must be a SELECT (SHACL §6.2.3)")
+    text = str(ask if ask is not None else select)
+    if re.search(r"\$PATH\b", text):
+        if shape.path is None:
+            raise ShapesError(f"the validator {validator} uses $PATH on the node shape {shape.node}")
+        text = _in_code(text, re.compile(r"\$PATH\b"), shape.path.sparql)
+    for variable in ("shapesGraph", "currentShape"):
+        if re.search(rf"\${variable}\b", text):
+            raise _unsupported(f"${variable} in a validator", validator)
+    prebound = {"this", *bindings, *(("value",) if ask is not None else ())}
+    check_prebinding(text, validator, prebound)
+    messages = sorted(g.objects(validator, SH.message)) or component.messages
+    # pyoxigraph's substitutions bind only projected variables (an ASK has none): the terms are written into the text
+    return ComponentUse(component.node, _prefix_lines(g, validator) + text, ask is not None, bindings, messages, substitutable=False)
 
 
 def _unsupported(what: str, where) -> UnsupportedShapes:
@@ -205,6 +281,7 @@ def _read_shape(shapes: Shapes, shape: Shape) -> None:
         shape.constraints.append(Constraint(SH.qualifiedValueShape, (shapes.shape(qualified), *bounds, siblings), qualified))
     shape.properties = [shapes.shape(p) for p in sorted(g.objects(node, SH.property))]
     shape.sparql = [_read_sparql(g, shape, c) for c in sorted(g.objects(node, SH.sparql))]
+    shape.components = _uses(shapes, shape)
 
 
 def _constraint_value(shapes: Shapes, node, predicate, value):
@@ -420,11 +497,10 @@ def _bound_by_patterns(text: str, subquery: bool = False) -> bool:
 
 
 _FORBIDDEN = _keyword("MINUS", "VALUES", "SERVICE")
-_REBOUND = re.compile(r"\bAS\s*[?$]this\b", re.IGNORECASE)
 _SUBSELECT = re.compile(r"\{\s*SELECT\b(.*?)(?:\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
 
 
-def check_prebinding(select: str, node) -> None:
+def check_prebinding(select: str, node, prebound: set | None = None) -> None:
     """SHACL §5.2.1: a query with MINUS, VALUES or SERVICE, one that binds $this again (AS $this), or a sub-SELECT
     that does not project $this cannot be pre-bound: the shapes graph is ill-formed, a failure (pyshacl agrees)."""
     text = _skeleton(select)
@@ -432,9 +508,10 @@ def check_prebinding(select: str, node) -> None:
     if found:
         raise ShapesError(f"the SPARQL constraint {node} uses {found.group(1).upper()}, which SHACL forbids (§5.2.1: pre-binding)",
                           "Rewrite the query without MINUS, VALUES and SERVICE (FILTER NOT EXISTS instead of MINUS).")
-    if _REBOUND.search(text):
-        raise ShapesError(f"the SPARQL constraint {node} binds $this again (AS $this), which SHACL forbids (§5.2.1)",
-                          "$this is pre-bound to each focus node; bind another variable.")
+    for name in sorted(prebound or {"this"}):
+        if re.search(rf"\bAS\s*[?$]{re.escape(name)}\b", text, re.IGNORECASE):
+            raise ShapesError(f"the SPARQL query {node} binds ${name} again (AS ${name}), which SHACL forbids (§5.2.1)",
+                              f"${name} is pre-bound; bind another variable.")
     for projection in _SUBSELECT.findall(text):
         # as pyshacl reads §5.2.1: a projection of plain variables (or *) must name $this; one that computes
         # expressions (SELECT (COUNT(?n) AS ?count)) is an aggregate over the whole data and is allowed
@@ -470,30 +547,34 @@ def _plain_patterns(block: str) -> bool:
     return "{" not in inner and not re.search(r"\b(FILTER|BIND)\b", inner, re.IGNORECASE)
 
 
-def prebound_text(select: str, term: str) -> str:
-    """The query with $this pre-bound to term (an IRI or literal in SPARQL syntax) by writing it into the text, as
-    SHACL §5.2.1 defines pre-binding: every occurrence, in nested groups and sub-SELECTs too. In a projection,
-    $this becomes (term AS ?_thisN); bound($this) is true."""
+def prebound_text(select: str, term: str | dict) -> str:
+    """The query with $this (or each variable of a dict: name -> term) pre-bound to a term (an IRI or literal in
+    SPARQL syntax) by writing it into the text, as SHACL §5.2.1 defines pre-binding: every occurrence, in nested
+    groups and sub-SELECTs too. In a projection, $this becomes (term AS ?_thisN); bound($this) is true."""
+    terms = term if isinstance(term, dict) else {"this": term}
     pieces, last, counter = [], 0, [0]
     for m in _LEXEMES.finditer(select):
-        pieces.append(_prebind_code(select[last:m.start()], term, counter))
+        pieces.append(_prebind_code(select[last:m.start()], terms, counter))
         pieces.append(m.group(0))
         last = m.end()
-    pieces.append(_prebind_code(select[last:], term, counter))
+    pieces.append(_prebind_code(select[last:], terms, counter))
     return "".join(pieces)
 
 
-def _prebind_code(code: str, term: str, counter: list) -> str:
-    code = re.sub(r"\bBOUND\s*\(\s*[?$]this\s*\)", "(true)", code, flags=re.IGNORECASE)
+def _prebind_code(code: str, terms: dict, counter: list) -> str:
+    for name, term in terms.items():
+        variable = rf"[?$]{re.escape(name)}\b"
+        code = re.sub(rf"\bBOUND\s*\(\s*{variable}\s*\)", "(true)", code, flags=re.IGNORECASE)
 
-    def projection(m: re.Match) -> str:
-        def one(v: re.Match) -> str:
-            counter[0] += 1
-            return f"({term} AS ?_this{counter[0]})"
-        return m.group(1) + re.sub(r"[?$]this\b", one, m.group(2))
-    code = re.sub(r"(\bSELECT\b\s*(?:DISTINCT\b|REDUCED\b)?)((?:\s*[?$]\w+)+)", projection, code, flags=re.IGNORECASE)
-    code = re.sub(r"(\bGROUP\s+BY\b[^{}]*?)[?$]this\b", lambda m: m.group(1) + f"({term})", code, flags=re.IGNORECASE)
-    return re.sub(r"[?$]this\b", term, code)
+        def projection(m: re.Match, term=term, variable=variable) -> str:
+            def one(v: re.Match) -> str:
+                counter[0] += 1
+                return f"({term} AS ?_bound{counter[0]})"
+            return m.group(1) + re.sub(variable, one, m.group(2))
+        code = re.sub(r"(\bSELECT\b\s*(?:DISTINCT\b|REDUCED\b)?)((?:\s*[?$]\w+)+)", projection, code, flags=re.IGNORECASE)
+        code = re.sub(rf"(\bGROUP\s+BY\b[^{{}}]*?){variable}", lambda m, term=term: m.group(1) + f"({term})", code, flags=re.IGNORECASE)
+        code = re.sub(variable, lambda _, term=term: term, code)
+    return code
 
 
 _PREFIX_DECLARATION = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
