@@ -91,7 +91,10 @@ def load_store(graphs: list[Graph | Quads | list]) -> Loaded:
         if kind is BNode:
             return ox.BlankNode(term)
         if term.language:
-            return ox.Literal(term, language=term.language)
+            literal = ox.Literal(term, language=term.language)
+            if term.language != literal.language:  # pyoxigraph writes tags in lower case: the report shows the data's
+                typed.setdefault(term, literal)
+            return literal
         datatype = term.datatype
         if datatype is None or datatype == XSD.string:
             return ox.Literal(term)

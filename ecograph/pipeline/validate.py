@@ -61,7 +61,7 @@ class ValidationReport:
     results: list[Result] = field(default_factory=list)
     graph: Graph | None = None
     validator: str = ""  # the engine that made the report: "oxigraph" or "pyshacl"
-    why: str = ""  # why the auto validator handed the shapes to pyshacl
+    why: str = ""  # why the auto validator handed the shapes to pyshacl, or notes of the oxigraph engine on how it worked
     context: str = ""  # what the data was validated with: "alone", or the project's context
     shapes: str = ""  # which shapes: the project's, or the steward's files
 
@@ -101,7 +101,10 @@ class ValidationReport:
 
     def about(self) -> list[str]:
         """What made the report: the engine (and why auto chose pyshacl), the shapes and the context."""
-        lines = [f"validator: {self.validator}" + (f" (the oxigraph engine does not handle this: {self.why})" if self.why else "")]
+        handed = self.validator == "pyshacl" and self.why
+        lines = [f"validator: {self.validator}" + (f" (the oxigraph engine does not handle this: {self.why})" if handed else "")]
+        if self.why and not handed:
+            lines.append(f"note: {self.why}")
         if self.shapes:
             lines.append(f"shapes: {self.shapes}")
         if self.context:
@@ -378,7 +381,8 @@ def _validate(data: list[Graph | Quads], shapes: Graph, ontology: Graph, validat
     used, why = ("pyshacl" if validator == "pyshacl" else "oxigraph"), ""
     if used == "oxigraph":
         try:
-            conforms, report_graph = shacl.validate_graphs(data, ontology, shapes)
+            conforms, report_graph, notes = shacl.validate_graphs(data, ontology, shapes)
+            why = "; ".join(notes)
         except UnsupportedShapes as exc:
             if validator == "oxigraph":
                 raise
