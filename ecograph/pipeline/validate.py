@@ -323,7 +323,8 @@ def _one_per_problem(results: list[Result]) -> list[Result]:
     for r in results:
         key = (r.severity, r.shape, r.focus, r.path, r.value)
         first = merged.get(key)
-        if first is None or not r.value:
+        separate = not (r.path and r.value) or "SPARQL" in r.components or set(r.components) & set(first.components if first else ())
+        if first is None or separate:  # a SPARQL constraint's results, or two of one component, are problems of their own
             merged[key if first is None else (*key, len(merged))] = r
             continue
         first.components += [c for c in r.components if c not in first.components]
