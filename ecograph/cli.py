@@ -38,6 +38,24 @@ def _store(ctx, param, value: str | None) -> str | None:
     raise click.BadParameter("use oxigraph, rdflib or the URL of a SPARQL endpoint (serve only)")
 
 
+def _named_graph(ctx, param, values: tuple[str, ...]) -> list:
+    """--named-graph [IRI=]FILE as serving.Source: IRI= only when what stands before the first '=' has a scheme."""
+    import re
+
+    from ecograph.serving import Source
+
+    sources = []
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", name):
+            name, path = "", value
+        file = Path(path)
+        if not file.is_file():
+            raise click.BadParameter(f"'{path}' is not a file", ctx, param)
+        sources.append(Source(file, name or file.resolve().as_uri()))
+    return sources
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ecograph")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), envvar="ECOGRAPH_ROOT",
@@ -215,32 +233,43 @@ def report(settings, output: Path | None, lang: str) -> None:
 @click.option("--port", type=int, help="Port to listen on (default 8080).")
 @click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Serve these RDF files (TriG/N-Quads keep their named graphs) instead of the build; repeat for several.")
+@click.option("--named-graph", "named_graphs", multiple=True, metavar="[IRI=]FILE", callback=_named_graph,
+              help="Serve the triples of FILE (Turtle, N-Triples, RDF/XML, JSON-LD) as the named graph IRI (default: the file's "
+                   "file: URL, as the W3C tests name a graph by where it is read from); an empty file declares an empty graph. Repeatable.")
+@click.option("--base", "base_iri", metavar="IRI",
+              help="Base IRI of relative IRIs in the --data and --named-graph files (default: each file's own file: URL).")
+@click.option("--default-graph", type=click.Choice(["union", "default"]),
+              help="The default graph of a query that names no dataset: union (default: the union of every graph, as the build "
+                   "is meant to be queried, its layers being named graphs; a Turtle file answers the same either way, and "
+                   "--data dist/dataset.nq answers as the build's server) or default (the store's own default graph, standard "
+                   "SPARQL as in the W3C tests, Fuseki and Oxigraph: for TriG / N-Quads whose default graph means something).")
 @click.option("--storage", type=click.Choice(["memory", "disk"]),
               help="Where the oxigraph store lives: memory (default: loaded once, shared by the query workers) or disk "
                    "(an on-disk store opened read-only: slower; for data larger than memory).")
 @click.pass_obj
-def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, ...], storage: str | None) -> None:
+def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, ...], storage: str | None, named_graphs: list,
+          base_iri: str | None, default_graph: str | None) -> None:
     """Serve the graph over HTTP (SPARQL endpoint, dumps, linked data) with waitress; builds first if needed."""
     from dataclasses import replace
 
-    import waitress
-
     from ecograph.http import create_app
+    from ecograph.http.server import serve as run_server
 
-    settings = replace(settings, host=host or settings.host, port=port or settings.port, storage=storage or settings.storage)
+    settings = replace(settings, host=host or settings.host, port=port or settings.port, storage=storage or settings.storage,
+                       base_iri=base_iri or settings.base_iri, default_graph=default_graph or settings.default_graph)
+    data_files = [*data_files, *named_graphs]
     if not data_files and not (settings.dist / "dataset.nq").exists():
         click.echo("no build yet: building first", err=True)
         click.get_current_context().invoke(build)
-    app = create_app(settings, list(data_files) or None)
+    app = create_app(settings, data_files or None)
     engine = app.extensions["ecograph"]
     served = engine.served
-    engine.pool  # start the workers before the first request
+    engine.pool  # noqa: B018  (the property starts the workers before the first request)
     where = f"{settings.store} store, {settings.storage}" if settings.store == "oxigraph" else f"{settings.store} store"
-    click.echo(f"serving release {served.release} ({len(served.graphs)} graphs, {where}) "
+    click.echo(f"serving release {served.release} ({len(served.graphs)} graphs, {where}, default graph: {settings.default_graph}) "
                f"on http://{settings.host}:{settings.port}/sparql", err=True)
     try:
-        waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads,
-                       max_request_body_size=settings.max_request_bytes, ident="ecograph")
+        run_server(app, settings)  # waitress; its own errors (a body far over max_request_bytes) in the JSON shape too
     finally:
         engine.close()
 

@@ -71,6 +71,21 @@ class QueryError(EcographError):
     exit_code = 2
 
 
+class QuerySyntaxError(QueryError):
+    """A query that does not parse. Names the line and column (1-based, in characters) when known, in the
+    message and, for programs and the query UI, in the JSON error as "line" and "column"."""
+
+    def __init__(self, message: str, hint: str | None = None, line: int | None = None, column: int | None = None):
+        super().__init__(message, hint)
+        self.line, self.column = line, column
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        if self.line is not None:
+            out.update(line=self.line, column=self.column)
+        return out
+
+
 class BuildError(EcographError):
     """The build could not finish; the last good dist/ is kept."""
 

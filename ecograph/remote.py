@@ -21,6 +21,7 @@ import urllib.parse
 import urllib.request
 
 from ecograph.errors import EcographError, QueryError
+from ecograph.serving import DEFAULT_GRAPH_IRI
 from ecograph.workers import XSD_STRING, Answer, Busy, QueryTimeout, _answer
 
 # A graph no store holds: the default graph "empty", or "no named graphs", said in the protocol's terms.
@@ -91,7 +92,7 @@ def _groups(query: str) -> list[tuple[int, int, bool]]:
             code.append(" ")
         elif c == "{":
             before = "".join(code[-200:])
-            template = re.search(r"\b(CONSTRUCT|VALUES\s*(\?\w+|\([^()]*\)))\s*$", before, re.I)
+            template = re.search(r"\b(CONSTRUCT|VALUES\s*(\?\w+|\([^()]*\)))\s*$", before, re.IGNORECASE)
             graph = re.search(r"\bGRAPH\s*([?$]\w+|[\w.-]*:[\w.-]*)?\s*$", before, re.IGNORECASE)  # an IRI is a space here
             stack.append((i, not template, bool(graph)))
             code.append(c)
@@ -124,7 +125,7 @@ def bind(query: str, substitutions: dict[str, tuple]) -> str:
     inserts = []
     for opened, closed, graph in _groups(query):
         inside = query[opened:closed]
-        if re.match(r"\{\s*SELECT\b", _strip_comments(inside), re.I):  # a sub-SELECT stands alone in its group
+        if re.match(r"\{\s*SELECT\b", _strip_comments(inside), re.IGNORECASE):  # a sub-SELECT stands alone in its group
             continue
         names = [name for name in sorted(substitutions) if re.search(rf"[?$]{re.escape(name)}\b", inside)]
         if names:
@@ -149,7 +150,8 @@ def dataset(job: dict, graphs: list[str]) -> list[tuple[str, str]]:
     if job.get("empty_default_graph"):
         default = [EMPTY_GRAPH]
     elif job.get("default_graphs") is not None:
-        default = job["default_graphs"] or [EMPTY_GRAPH]  # the store's own default graph: empty in a build
+        # the store's own default graph (no graph, or named by serving.DEFAULT_GRAPH_IRI): empty in a build
+        default = [EMPTY_GRAPH if g == DEFAULT_GRAPH_IRI else g for g in job["default_graphs"]] or [EMPTY_GRAPH]
     else:
         default = graphs  # the union of the served graphs
     named = job["named_graphs"] if job.get("named_graphs") is not None else graphs
@@ -242,7 +244,7 @@ class RemotePool:
             if 400 <= exc.code < 500:
                 raise QueryError(f"the store refused the query: {message[0] if message else exc.reason}") from exc
             raise StoreUnavailable(f"the store answered {exc.code}: {message[0] if message else exc.reason}") from exc
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise QueryTimeout(f"the query was stopped at the time limit of {timeout_s:g} s") from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (TimeoutError, socket.timeout)):

@@ -28,11 +28,16 @@ GRAPH_TYPES = {
     "application/n-quads": "nq", "application/trig": "trig", "application/ld+json": "jsonld",
     "application/rdf+xml": "rdfxml",
 }
+# format= values (also output= and results=, which SPARQLWrapper sends beside format=): short names, compared
+# without case. "n3" and "rdf+xml" are SPARQLWrapper's names for Turtle/N3 and RDF/XML.
 FORMAT_PARAM = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-                "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle",
+                "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle", "n3": "text/turtle",
                 "nt": "application/n-triples", "nq": "application/n-quads", "trig": "application/trig",
                 "jsonld": "application/ld+json", "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml",
-                "rdf": "application/rdf+xml", "xml-rdf": "application/rdf+xml"}
+                "rdf": "application/rdf+xml", "xml-rdf": "application/rdf+xml", "rdf+xml": "application/rdf+xml"}
+# On CONSTRUCT and DESCRIBE, "xml" and "json" name the graph's XML and JSON syntaxes, as SPARQLWrapper reads
+# them (its default format=xml asks for RDF/XML there, and it takes JSON-LD as the answer to JSON), like Fuseki.
+GRAPH_FORMAT_PARAM = {"xml": "application/rdf+xml", "json": "application/ld+json"}
 OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
               "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
 
@@ -72,7 +77,7 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
 
 
 def _quality(media: str, ranges: list[tuple[str, float]]) -> float:
-    main, _, sub = media.partition("/")
+    main = media.partition("/")[0]
     specific = [q for m, q in ranges if m == media]
     if specific:
         return specific[0]
@@ -90,6 +95,24 @@ def offered_for(form: str) -> list[str]:
                 "application/json", "application/xml"]
     return ["text/turtle", "application/n-triples", "application/n-quads", "application/trig", "application/ld+json",
             "application/rdf+xml", "text/plain", "application/x-turtle"]
+
+
+def format_media(value: str, form: str) -> str | None:
+    """The media type a format= value names for a query form, or None if it names none. The value is a short name
+    or media types (SPARQLWrapper sends its whole Accept header, "application/ld+json,application/x-json+ld")."""
+    name = value.strip().lower()
+    if "/" in name:
+        known = [m for m in (part.split(";")[0].strip() for part in name.split(",")) if m in RESULT_TYPES or m in GRAPH_TYPES]
+        return known[0] if known else None
+    if form not in ("SELECT", "ASK") and name in GRAPH_FORMAT_PARAM:
+        return GRAPH_FORMAT_PARAM[name]
+    return FORMAT_PARAM.get(name)
+
+
+def format_names(form: str) -> list[str]:
+    """The short format= names that a query of this form answers to."""
+    offered = set(offered_for(form))
+    return sorted(name for name in FORMAT_PARAM if format_media(name, form) in offered)
 
 
 # ------------------------------------------------------------------ writers

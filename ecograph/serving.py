@@ -24,6 +24,44 @@ from ecograph.settings import Settings
 FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".ttl": ox.RdfFormat.TURTLE,
            ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
            ".owl": ox.RdfFormat.RDF_XML}
+QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+# The name of the store's own default graph in FROM and default-graph-uri (Apache Jena's name for it): with it a
+# dataset can be the store's default graph beside other graphs, whatever the default_graph setting.
+DEFAULT_GRAPH_IRI = "urn:x-arq:DefaultGraph"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One RDF file to serve. graph None: its triples go into the default graph (a TriG / N-Quads file keeps its
+    own graphs); else the named graph of that IRI, declared even when the file is empty (serve --named-graph).
+    base: the base IRI of its relative IRIs; empty, the base_iri setting, else the file's own file: URL."""
+
+    path: Path
+    graph: str | None = None
+    base: str = ""
+
+
+def as_source(item: Path | Source, base: str = "") -> Source:
+    """item as a Source whose base is set: its own, else base, else the file's own file: URL (as rdflib and
+    pyoxigraph read a file: a relative IRI in it then names something beside the file)."""
+    source = item if isinstance(item, Source) else Source(Path(item))
+    path = source.path.resolve()
+    return Source(path, source.graph, source.base or base or path.as_uri())
+
+
+def load_into(store: ox.Store, source: Source) -> None:
+    """Load one source into a store (its graph declared first, so that an empty file still declares it)."""
+    graph = ox.NamedNode(source.graph) if source.graph else None
+    if graph is not None:
+        store.add_graph(graph)
+    store.bulk_load(path=str(source.path), format=_format(source.path), base_iri=source.base, to_graph=graph)
+
+
+def quads_of(source: Source):
+    """The quads of one source, as load_into stores them."""
+    graph = ox.NamedNode(source.graph) if source.graph else None
+    for quad in ox.parse(path=str(source.path), format=_format(source.path), base_iri=source.base):
+        yield quad if graph is None else ox.Quad(quad.subject, quad.predicate, quad.object, graph)
 
 
 @dataclass
@@ -35,7 +73,7 @@ class Served:
     graphs: list[str]
     release: str
     dist: Path | None
-    files: list[Path]
+    files: list[Source]
     holder: object | None = None  # workers.Holder: the in-memory store (storage = "memory")
 
 
@@ -51,30 +89,38 @@ def _format(path: Path) -> ox.RdfFormat:
     return fmt
 
 
-def _graph_names_in(files: list[Path]) -> list[str]:
+def _check(sources: list[Source]) -> None:
+    """Usage errors before anything is loaded: an unknown file type, a graph file that holds graphs of its own."""
+    for source in sources:
+        if _format(source.path) in QUAD_FORMATS and source.graph:
+            raise UsageError(f"{source.path}: a TriG or N-Quads file names its own graphs and cannot be loaded into <{source.graph}>",
+                             "Serve it with --data; --named-graph takes Turtle, N-Triples, RDF/XML or JSON-LD.")
+        if source.graph == DEFAULT_GRAPH_IRI:
+            raise UsageError(f"<{DEFAULT_GRAPH_IRI}> names the store's default graph", "Serve the file with --data, or name its graph otherwise.")
+
+
+def _graph_names_in(files: list[Source]) -> list[str]:
     """The named graphs of RDF files (read through once, so that a syntax error is reported before serving)."""
-    names = set()
-    for path in files:
+    names = {source.graph for source in files if source.graph}
+    for source in files:
         try:
-            names.update(q.graph_name.value for q in ox.parse(path=str(path), format=_format(path))
-                         if isinstance(q.graph_name, ox.NamedNode))
+            names.update(q.graph_name.value for q in quads_of(source) if isinstance(q.graph_name, ox.NamedNode))
         except SyntaxError as exc:
-            raise UsageError(f"{path}: {exc}") from exc
+            raise UsageError(f"{source.path}: {exc}") from exc
     return sorted(names)
 
 
-def _make_store(target: Path, files: list[Path]) -> None:
+def _make_store(target: Path, files: list[Source]) -> None:
     """Load files into a fresh store at target, atomically (a half-loaded store is never left behind)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="tmp-store-", dir=target.parent))
     try:
         store = ox.Store(str(tmp / "db"))
-        for path in files:
-            fmt = _format(path)
+        for source in files:
             try:
-                store.bulk_load(path=str(path), format=fmt)
+                load_into(store, source)
             except SyntaxError as exc:
-                raise UsageError(f"{path}: {exc}") from exc
+                raise UsageError(f"{source.path}: {exc}") from exc
         store.flush()
         store.optimize()
         del store
@@ -87,7 +133,7 @@ def is_remote(store: str) -> bool:
     return store.startswith(("http://", "https://"))
 
 
-def _serve_remote(settings: Settings, dist: Path | None, files: list[Path], release: str) -> Served:
+def _serve_remote(settings: Settings, dist: Path | None, files: list[Source], release: str) -> Served:
     """A remote SPARQL store serving a build that `ecograph load --into` put there: its graphs must hold
     exactly the triples of this build (counted per graph), or the server refuses to start."""
     import json
@@ -102,7 +148,10 @@ def _serve_remote(settings: Settings, dist: Path | None, files: list[Path], rele
     return Served(store=None, graphs=sorted(counts), release=release, dist=dist, files=files)
 
 
-def _serve(settings: Settings, files: list[Path], release: str, dist: Path | None) -> Served:
+def _serve(settings: Settings, files: list[Source], release: str, dist: Path | None) -> Served:
+    if settings.default_graph not in ("union", "default"):
+        raise UsageError(f"unknown default_graph '{settings.default_graph}'", "Use 'union' or 'default'.")
+    _check(files)
     if is_remote(settings.store):
         return _serve_remote(settings, dist, files, release)
     if settings.store == "rdflib":
@@ -112,8 +161,6 @@ def _serve(settings: Settings, files: list[Path], release: str, dist: Path | Non
     if settings.storage == "memory":
         from ecograph.workers import Holder
 
-        for path in files:
-            _format(path)  # an unknown file type is a usage error before anything is loaded
         holder = Holder(files)
         return Served(store=None, graphs=holder.graphs, release=release, dist=dist, files=files, holder=holder)
     if settings.storage != "disk":
@@ -144,17 +191,22 @@ def serve_release(settings: Settings) -> Served:
 
         raise NotBuiltError(f"there is no build in {dist}")
     dist = dist.resolve()
-    return _serve(settings, [dist / "dataset.nq"], dist.name, dist)
+    return _serve(settings, [as_source(dist / "dataset.nq")], dist.name, dist)
 
 
-def serve_files(files: list[Path], settings: Settings) -> Served:
-    """A store made from arbitrary RDF files (named graphs from TriG / N-Quads are kept)."""
+def serve_files(files: list[Path | Source], settings: Settings) -> Served:
+    """A store made from arbitrary RDF files (named graphs from TriG / N-Quads are kept; a Source may name the
+    graph of a file's triples); relative IRIs in them are resolved against the base setting, else each file's URL."""
     digest = hashlib.sha256()
-    for path in files:
+    sources = []
+    for item in files:
+        path = item.path if isinstance(item, Source) else Path(item)
         if not path.exists():
             raise UsageError(f"{path}: no such file")
-        digest.update(str(path.resolve()).encode())
+        source = as_source(item, settings.base_iri)
+        sources.append(source)
+        digest.update(f"{source.path}\n{source.graph or ''}\n{source.base}\n".encode())
         with path.open("rb") as f:  # in chunks: a data file of a million triples is 200 MB
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 digest.update(chunk)
-    return _serve(settings, [p.resolve() for p in files], "data-" + digest.hexdigest()[:16], None)
+    return _serve(settings, sources, "data-" + digest.hexdigest()[:16], None)

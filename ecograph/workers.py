@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ecograph.errors import EcographError, QueryError, UsageError
+from ecograph.errors import EcographError, QueryError, QuerySyntaxError, UsageError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -99,7 +99,7 @@ def _run(store, job: dict) -> Answer:
     if job.get("empty_default_graph"):
         kwargs["default_graph"] = []  # an empty default graph (not the store's own default graph)
     elif job.get("default_graphs") is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]] or ox.DefaultGraph()
+        kwargs["default_graph"] = [_graph_name(g) for g in job["default_graphs"]] or ox.DefaultGraph()
     else:
         kwargs["use_default_graph_as_union"] = True
     if job.get("named_graphs") is not None:
@@ -115,6 +115,15 @@ def _run(store, job: dict) -> Answer:
         # a solution iterates over its values in the order of the variables (None where unbound)
         return _answer("SELECT", variables, (tuple(map(_term, s)) for s in result), limit)
     return _answer("GRAPH", [], ((_term(t.subject), _term(t.predicate), _term(t.object)) for t in result), limit)
+
+
+def _graph_name(iri: str):
+    """A graph of a job's default graph as pyoxigraph names it: the store's own default graph has a name of ours."""
+    import pyoxigraph as ox
+
+    from ecograph.serving import DEFAULT_GRAPH_IRI
+
+    return ox.DefaultGraph() if iri == DEFAULT_GRAPH_IRI else ox.NamedNode(iri)
 
 
 def to_ox(term: tuple):
@@ -137,16 +146,18 @@ class _RdflibData:
     """The served RDF files in an in-memory rdflib Dataset (loaded once, then only read), and the datasets
     a job asks for: its default graph and the named graphs GRAPH may see."""
 
-    def __init__(self, files: list[str]):
+    def __init__(self, files: list):
         import pyoxigraph as ox
         from rdflib import Dataset, URIRef
 
-        from ecograph.serving import FORMATS
+        from ecograph.serving import as_source, quads_of
 
         self.dataset = Dataset(default_union=True)
         graphs: dict = {}
-        for path in files:  # pyoxigraph parses (rdflib's own quad parsers call its deprecated Dataset API)
-            for quad in ox.parse(path=path, format=FORMATS[Path(path).suffix.lower()]):
+        for source in map(as_source, files):  # pyoxigraph parses (rdflib's own quad parsers call its deprecated Dataset API)
+            if source.graph and source.graph not in graphs:  # declared, even when the file is empty
+                graphs[source.graph] = self.dataset.graph(URIRef(source.graph))
+            for quad in quads_of(source):
                 name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
                 if name not in graphs:
                     graphs[name] = self.dataset.graph(URIRef(name)) if name else self.dataset.default_graph
@@ -156,12 +167,19 @@ class _RdflibData:
         self._named = functools.lru_cache(maxsize=8)(self._only)
 
     def _merge(self, names: tuple[str, ...]):
-        from rdflib import Graph, URIRef
+        from rdflib import Graph
 
         merged = Graph()
         for name in names:
-            merged += self.dataset.get_context(URIRef(name))
+            merged += self._graph(name)
         return merged
+
+    def _graph(self, name: str):
+        from rdflib import URIRef
+
+        from ecograph.serving import DEFAULT_GRAPH_IRI
+
+        return self.dataset.default_graph if name == DEFAULT_GRAPH_IRI else self.dataset.get_context(URIRef(name))
 
     def _only(self, names: tuple[str, ...]):
         from rdflib import Dataset, URIRef
@@ -173,7 +191,7 @@ class _RdflibData:
         return only
 
     def default_graph(self, job: dict):
-        from rdflib import Graph, URIRef
+        from rdflib import Graph
 
         names = job.get("default_graphs")
         if job.get("empty_default_graph"):
@@ -183,7 +201,7 @@ class _RdflibData:
         if not names:
             return self.dataset.default_graph  # the store's own default graph
         if len(set(names)) == 1:
-            return self.dataset.get_context(URIRef(names[0]))
+            return self._graph(names[0])
         return self._merged(tuple(sorted(set(names))))
 
     def named_graphs(self, job: dict):
@@ -191,7 +209,7 @@ class _RdflibData:
         return self.dataset if names is None else self._named(tuple(sorted(set(names))))
 
 
-def _open_rdflib(files: list[str]) -> _RdflibData:
+def _open_rdflib(files: list) -> _RdflibData:
     import warnings
 
     # rdflib's SPARQL engine calls rdflib's own deprecated Dataset API (default_context, contexts)
@@ -265,10 +283,16 @@ def _run_rdflib(data: _RdflibData, job: dict) -> Answer:
 ENGINES = {"oxigraph": (_open_oxigraph, _run), "rdflib": (_open_rdflib, _run_rdflib)}
 
 
-def _short_syntax_error(message: str) -> str:
-    """pyoxigraph's message ("error at 3:14: expected one of …") with the list of expected characters cut short."""
-    first = message.splitlines()[0] if message else "syntax error"
-    return first if len(first) <= 160 else first[:157] + "…"
+def _syntax_error(job: dict, exc: SyntaxError) -> dict:
+    """A query that does not parse, explained (query_syntax.py: the offending token at its line and column, an
+    unknown prefix with the known ones) instead of the parser's list of expected characters."""
+    from ecograph import query_syntax
+
+    try:
+        return query_syntax.explain(job["query"], str(exc), job.get("prefixes"), job.get("base_iri"))
+    except (ValueError, IndexError):  # never lose the error itself to its explanation
+        first = str(exc).splitlines()[0] if str(exc) else "syntax error"
+        return {"message": f"SPARQL syntax error: {first[:160]}", "hint": query_syntax.GRAMMAR, "line": None, "column": None}
 
 
 def _worker_main(engine: str, source, conn) -> None:
@@ -290,7 +314,7 @@ def _serve_jobs(store, run, conn) -> None:
             answer.engine_ms = (time.perf_counter() - started) * 1000
             conn.send(("ok", _rendered(answer, job)))
         except SyntaxError as exc:
-            conn.send(("syntax", _short_syntax_error(str(exc))))
+            conn.send(("syntax", _syntax_error(job, exc)))
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             conn.send(("error", str(exc)))
 
@@ -311,26 +335,26 @@ def _rendered(answer: Answer, job: dict) -> Answer:
 
 # ------------------------------------------------------------------ in memory: one loaded copy, forked workers
 
-def _holder_main(files: list[str], conn) -> None:
+def _holder_main(files: list, conn) -> None:
     """The holder: load the files into an in-memory pyoxigraph store once, then fork a query worker whenever the
     server asks (it sends one end of a fresh pipe). A forked worker starts at once and shares the holder's memory
     copy-on-write; the holder itself never queries. It reaps its workers and kills one only on the server's word."""
     import os
     import signal
-
-    import pyoxigraph as ox
     from multiprocessing.connection import Connection
     from multiprocessing.reduction import recv_handle
 
+    import pyoxigraph as ox
+
     from ecograph import results  # noqa: F401  (imported once here, not in every forked worker's first answer)
-    from ecograph.serving import FORMATS
+    from ecograph.serving import as_source, load_into
 
     store = ox.Store()
     try:
-        for path in files:
-            store.bulk_load(path=path, format=FORMATS[Path(path).suffix.lower()])
+        for source in map(as_source, files):
+            load_into(store, source)
     except (SyntaxError, OSError, ValueError) as exc:
-        conn.send(("failed", f"{Path(path).name}: {exc}"))
+        conn.send(("failed", f"{source.path.name}: {exc}"))
         return
     graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     conn.send(("ready", {"graphs": graphs, "quads": len(store)}))
@@ -358,7 +382,7 @@ def _holder_main(files: list[str], conn) -> None:
                     os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
                     signal.signal(signal.SIGINT, signal.SIG_DFL)
                     _serve_jobs(store, _run, Connection(fd))
-                except BaseException:
+                except BaseException:  # noqa: BLE001  (the forked child must end by os._exit, whatever happened)
                     code = 1
                 finally:
                     os._exit(code)
@@ -377,8 +401,9 @@ def _holder_main(files: list[str], conn) -> None:
 class Holder:
     """The process that holds the release in memory and forks the query workers (storage = "memory")."""
 
-    def __init__(self, files: list[Path], start_timeout_s: float = 3600.0):
-        self.files = [str(p) for p in files]
+    def __init__(self, files: list, start_timeout_s: float = 3600.0):
+        """files: serving.Source (or paths, read with their own file: URL as base)."""
+        self.files = list(files)
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_holder_main, args=(self.files, child), daemon=True)
@@ -518,7 +543,7 @@ class QueryPool:
         if engine == "memory":
             self.holder = source
         else:
-            self.source = [str(p) for p in source] if isinstance(source, list) else str(source)
+            self.source = list(source) if isinstance(source, list) else str(source)
         self._ctx = mp.get_context("spawn")
         self._idle: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
@@ -581,7 +606,7 @@ class QueryPool:
                 worker = self._replace(worker)
             self._idle.put(worker)
         if kind == "syntax":
-            raise QueryError(f"SPARQL syntax error: {payload}", "See https://www.w3.org/TR/sparql11-query/#grammar")
+            raise QuerySyntaxError(payload["message"], payload["hint"], payload["line"], payload["column"])
         if kind == "error":
             raise QueryError(f"the query failed: {payload}")
         return payload

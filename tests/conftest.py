@@ -103,13 +103,14 @@ def virtuoso_app(built_root, virtuoso):
 
 
 @contextlib.contextmanager
-def data_app(directory: Path, name: str, turtle: str):
-    """An app serving one Turtle file (serve --data) with one real worker, closed afterwards."""
+def data_app(directory: Path, name: str, turtle: str, more: tuple = (), **overrides):
+    """An app serving one Turtle file (serve --data) with one real worker, closed afterwards; more: further files
+    (paths, or serving.Source for --named-graph), overrides: settings."""
     from ecograph.http import create_app
 
     path = directory / name
     path.write_text(turtle, encoding="utf-8")
-    app = create_app(settings_for(directory, workers=1), data_files=[path])
+    app = create_app(settings_for(directory, workers=1, **overrides), data_files=[path, *more])
     try:
         yield app
     finally:

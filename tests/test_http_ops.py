@@ -86,7 +86,7 @@ def test_latency_histogram_is_cumulative(client):
 
 
 @pytest.mark.parametrize("request_kwargs, status, reason", [
-    ({"path": "/sparql", "query_string": {"query": "SELECT WHERE {"}}, "400", "query_error"),
+    ({"path": "/sparql", "query_string": {"query": "SELECT WHERE {"}}, "400", "query_syntax_error"),
     ({"path": "/sparql", "query_string": {"query": "DROP ALL"}}, "403", "update_refused"),
     ({"path": "/sparql", "query_string": {"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}}, "400", "refused"),
     ({"path": "/sparql", "query_string": {"query": COUNT}, "headers": {"Accept": "image/png"}}, "406", "not_acceptable"),

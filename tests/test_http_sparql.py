@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import rdflib
+from werkzeug.datastructures import MultiDict
 
 from ecograph.http import create_app
 
@@ -83,6 +84,63 @@ def test_conneg_q_values_and_format_parameter(client):
     assert r.headers["Vary"] == "Accept"
 
 
+@pytest.mark.parametrize("form,query", [("SELECT", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"),
+                                        ("CONSTRUCT", "CONSTRUCT WHERE { program:13 a ?c }")])
+def test_format_under_three_names_and_repeated_as_sparqlwrapper_sends_it(client, form, query):
+    """SPARQLWrapper sends format=, output= and results=, and for TSV, RDF/XML and JSON-LD each twice: its
+    short name, then its Accept header (empty when that is */*). Values that agree are one format."""
+    cases = {"SELECT": [("tsv", "text/tab-separated-values", "text/tab-separated-values"), ("JSON", "json", "application/sparql-results+json"),
+                        ("xml", "", "application/sparql-results+xml")],
+             "CONSTRUCT": [("rdf+xml", "application/rdf+xml", "application/rdf+xml"), ("xml", "", "application/rdf+xml"),
+                           ("json-ld", "application/ld+json,application/x-json+ld", "application/ld+json"),
+                           ("n3", "", "text/turtle"), ("json", "", "application/ld+json")]}[form]
+    for short, media, expected in cases:
+        pairs = [("query", query)] + [(name, value) for name in ("format", "output", "results") for value in (short, media)]
+        for r in (client.get("/sparql", query_string=pairs), client.post("/sparql", data=MultiDict(pairs))):
+            assert r.status_code == 200, (short, media, r.get_data())
+            assert r.mimetype == expected
+
+
+def test_formats_that_disagree_are_refused_naming_both(client):
+    pairs = [("query", "ASK {}"), ("format", "json"), ("output", "csv")]
+    r = client.get("/sparql", query_string=pairs)
+    assert r.status_code == 400 and r.get_json()["error"] == "two different formats asked for: 'json' and 'csv'"
+    r = client.get("/sparql", query_string=[("query", "ASK {}"), ("format", "json"), ("format", "text/csv")])
+    assert r.status_code == 400 and "'json' and 'text/csv'" in r.get_json()["error"]
+
+
+def test_a_format_the_form_cannot_have_leaves_it_to_accept(client):
+    """CSV for a CONSTRUCT is meaningless (SPARQLWrapper then sends Accept: */*): the Accept header decides; with
+    no Accept header, or one that allows nothing of the form's, it is a 406 that lists the form's formats."""
+    q = {"query": "CONSTRUCT WHERE { program:13 a ?c }", "format": "csv"}
+    assert client.get("/sparql", query_string=q, headers={"Accept": "*/*"}).mimetype == "text/turtle"
+    r = client.get("/sparql", query_string=q)
+    assert r.status_code == 406 and "ttl" in r.get_json()["hint"]
+    r = client.get("/sparql", query_string={**q, "format": "nonsense"}, headers={"Accept": "*/*"})
+    assert r.status_code == 406 and "format 'nonsense'" in r.get_json()["error"]
+
+
+@pytest.mark.parametrize("media,accept", [
+    ("application/sparql-results+json", "application/sparql-results+json,application/json,text/javascript,application/javascript"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+])
+def test_sparqlwrapper_accept_headers_for_results(client, media, accept):
+    r = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": accept})
+    assert r.mimetype == media
+
+
+@pytest.mark.parametrize("media,accept", [
+    ("text/turtle", "application/turtle,text/turtle"),
+    ("text/turtle", "application/turtle,text/turtle,text/rdf+n3,application/n-triples,application/n3,text/n3"),
+    ("application/rdf+xml", "application/rdf+xml"),
+    ("application/ld+json", "application/ld+json,application/x-json+ld"),
+    ("application/rdf+xml", "application/sparql-results+xml, application/rdf+xml"),  # rdflib's SPARQLStore
+])
+def test_sparqlwrapper_accept_headers_for_graphs(client, media, accept):
+    r = client.get("/sparql", query_string={"query": "DESCRIBE program:13"}, headers={"Accept": accept})
+    assert r.mimetype == media and b"program/13" in r.get_data()
+
+
 def test_406_when_nothing_fits(client):
     r = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "image/png"})
     assert r.status_code == 406
@@ -91,11 +149,37 @@ def test_406_when_nothing_fits(client):
     assert r.status_code == 406
 
 
-def test_syntax_error_has_line_and_column(client):
+def test_syntax_error_names_the_token_at_its_line_and_column(client):
     r = client.get("/sparql", query_string={"query": "SELECT *\nWHERE { ?s ?p }"})
     assert r.status_code == 400
     body = r.get_json()
-    assert "error at 2:" in body["error"] and body["hint"]
+    assert body["error"] == "SPARQL syntax error at line 2, column 15: unexpected '}'"  # the object is missing
+    assert (body["line"], body["column"]) == (2, 15) and body["hint"]
+
+
+@pytest.mark.parametrize("query,error", [
+    ("ASK { ?s ?p ?o . FILTER(?o > ) } LIMIT 10", "line 1, column 30: unexpected ')'"),  # not 1:42, where pyoxigraph stopped reading
+    ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY DESC ?s", "line 1, column 44: unexpected '?s'"),
+    ("SELECT * WHERE { ?s ?p ?o } LIMT 10", "line 1, column 29: unexpected 'LIMT'"),
+    ("SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(\n}", "line 4, column 1: unexpected '}'"),
+    ('SELECT * WHERE { ?s ?p "日本 }', "line 1, column 29: the query ends before it is complete"),
+    ("# a comment\nSELECT * # another\nWHERE { ?s ?p ?o.?s ?q } # end", "line 3, column 24: unexpected '}'"),
+    ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", "line 1, column 41: the SELECT contains a variable that is unbound"),
+])
+def test_syntax_errors_are_short_and_point_at_the_place(client, query, error):
+    body = client.get("/sparql", query_string={"query": query}).get_json()
+    assert body["error"] == f"SPARQL syntax error at {error}"
+    assert "expected one of" not in body["error"] + body["hint"] and len(body["error"]) < 120
+
+
+def test_unknown_prefix_is_named_with_the_known_ones(client):
+    body = client.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s zzq:name ?o }"}).get_json()
+    assert body["error"] == "SPARQL syntax error at line 2, column 6: unknown prefix zzq: (in zzq:name)"
+    assert "ecograph:, ecosh:, id:, program:" in body["hint"] and "PREFIX zzq: <…>" in body["hint"]
+    typo = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ecogrpah:label ?o }"}).get_json()
+    assert "unknown prefix ecogrpah:" in typo["error"] and typo["hint"].startswith("Did you mean ecograph:?")
+    declared = client.get("/sparql", query_string={"query": "PREFIX zzq: <urn:z:> ASK { ?s zzq:name ?o }"})
+    assert declared.status_code == 200
 
 
 @pytest.mark.parametrize("kwargs,needle", [
@@ -236,6 +320,22 @@ def test_service_description(client):
 def test_cors_on_the_endpoint(client):
     r = client.get("/sparql", query_string={"query": "ASK {}"})
     assert r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("path,method,methods", [
+    ("/sparql", "POST", "GET, HEAD, OPTIONS, POST"), ("/sparql", "GET", "GET, HEAD, OPTIONS, POST"),
+    ("/queries/programs", "GET", "GET, HEAD, OPTIONS"), ("/validate", "POST", "OPTIONS, POST"),
+])
+def test_cors_preflight(client, path, method, methods):
+    """A page on another origin POSTing application/sparql-query is preflighted (it is not a "simple" request)."""
+    r = client.options(path, headers={"Origin": "https://example.org", "Access-Control-Request-Method": method,
+                                      "Access-Control-Request-Headers": "content-type, accept"})
+    assert r.status_code == 200
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert r.headers["Access-Control-Allow-Methods"] == methods
+    allowed = {h.strip().lower() for h in r.headers["Access-Control-Allow-Headers"].split(",")}
+    assert {"content-type", "accept"} <= allowed and int(r.headers["Access-Control-Max-Age"]) > 0
+    assert "Access-Control-Allow-Methods" not in client.options("/nowhere", headers={"Access-Control-Request-Method": "GET"}).headers
 
 
 def test_dumps_with_etag_gzip_and_304(client):

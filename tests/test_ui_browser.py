@@ -77,3 +77,27 @@ def test_a_named_query_tab_runs_and_shows_its_rows_offline(server, page, tmp_pat
     hosts = {urlsplit(url).hostname for url in requests if urlsplit(url).scheme in ("http", "https", "ws", "wss")}
     assert hosts == {"127.0.0.1"}, sorted(url for url in requests if urlsplit(url).hostname != "127.0.0.1")
     assert any(urlsplit(url).path == "/sparql" for url in requests)
+
+
+def test_an_error_is_shown_as_text_that_fits_the_page(server, page, tmp_path):
+    """A query with an unknown prefix: the result area shows the message, the place (a link that puts the cursor
+    there) and the hint as wrapped text, not YASR's one raw line of JSON running off the screen."""
+    page.goto(server + "/?lang=en", wait_until="load")
+    page.wait_for_selector("#yasgui[data-ready=true]", timeout=20_000)
+    page.evaluate("text => window.ecographYasgui.getTab().getYasqe().setValue(text)", "SELECT * WHERE {\n  ?s zzq:name ?o\n}")
+    panel = page.locator("#query")
+    panel.locator(".yasqe_queryButton").click()
+    box = panel.locator(".ecograph-error")
+    box.wait_for(timeout=20_000)
+    assert box.locator(".ecograph-error-title").inner_text() == "Error 400"
+    assert box.locator(".ecograph-error-message").inner_text() == "SPARQL syntax error at line 2, column 6: unknown prefix zzq: (in zzq:name)"
+    assert box.locator(".ecograph-error-place").inner_text() == "At: line 2, column 6"
+    assert "ecograph:, ecosh:" in box.locator(".ecograph-error-hint").inner_text()
+    assert '{"' not in panel.locator(".yasr").inner_text()  # no JSON shown anywhere
+    widths = box.evaluate("el => [el.scrollWidth, el.clientWidth, document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1] and widths[2] <= widths[3], widths  # nothing runs off the box or the page
+    assert box.bounding_box()["height"] > 2 * box.locator(".ecograph-error-message").bounding_box()["height"]  # the hint wraps below
+    box.locator(".ecograph-error-link").click()
+    cursor = page.evaluate("() => { const c = window.ecographYasgui.getTab().getYasqe().getCursor(); return [c.line, c.ch]; }")
+    assert cursor == [1, 5]  # CodeMirror counts from 0: line 2, column 6
+    page.screenshot(path=str(tmp_path / "query-ui-error.png"))

@@ -1,5 +1,6 @@
 """The SPARQL 1.1 Service Description served at GET /sparql with no query: only the features that are
-really on (union default graph; no federation, no update), the result formats, the graphs, and the limits."""
+really on (union default graph, unless the default_graph setting is 'default'; no federation, no update), the
+result formats, the graphs, and the limits."""
 
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ def description_triples(endpoint: str) -> list[ox.Triple]:
         ox.Triple(service, RDF_TYPE, _n(SD + "Service")),
         ox.Triple(service, _n(SD + "endpoint"), service),
         ox.Triple(service, _n(SD + "supportedLanguage"), _n(SD + "SPARQL11Query")),
-        ox.Triple(service, _n(SD + "feature"), _n(SD + "UnionDefaultGraph")),
         ox.Triple(service, _n(SD + "defaultEntailmentRegime"), _n("http://www.w3.org/ns/entailment/Simple")),
         ox.Triple(service, _n(SD + "defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, _n(SD + "Dataset")),
@@ -45,6 +45,8 @@ def description_triples(endpoint: str) -> list[ox.Triple]:
         ox.Triple(service, _n(str(ECO.maxRequestBytes)), _int(settings.max_request_bytes)),
     ]
     out += [ox.Triple(service, _n(SD + "resultFormat"), _n(FORMATS + f)) for f in RESULT_FORMATS]
+    if settings.default_graph == "union":  # the default_graph setting: else the store's own default graph
+        out.append(ox.Triple(service, _n(SD + "feature"), _n(SD + "UnionDefaultGraph")))
     for i, graph in enumerate(served.graphs):
         named = ox.BlankNode(f"g{i}")
         out += [ox.Triple(dataset, _n(SD + "namedGraph"), named), ox.Triple(named, RDF_TYPE, _n(SD + "NamedGraph")),

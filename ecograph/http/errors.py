@@ -1,4 +1,6 @@
-"""One error shape for every HTTP error: {"ok": false, "status": …, "error": …, "hint": …}."""
+"""One error shape for every HTTP error: {"ok": false, "status": …, "error": …, "hint": …}. Flask's errors get it
+here; the errors waitress answers itself, before the app sees the request (a body past its own size limit, a
+request that is not HTTP), get it from server.py."""
 
 from __future__ import annotations
 
@@ -8,19 +10,28 @@ from werkzeug.exceptions import HTTPException
 from ecograph.errors import EcographError
 
 
+HINTS = {413: "The request body is larger than the server accepts (setting max_request_bytes).",
+         404: "See / for what this server offers.", 405: "See the README for the methods each path accepts."}
+
+
 def error_response(status: int, error: str, hint: str = ""):
     response = jsonify({"ok": False, "status": status, "error": error, "hint": hint})
     response.status_code = status
     return response
 
 
+def exception_response(exc: EcographError):
+    """The one shape for an EcographError, plus what its class adds (a syntax error's line and column)."""
+    response = jsonify(exc.to_dict())
+    response.status_code = exc.status
+    return response
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(EcographError)
     def ecograph_error(exc: EcographError):
-        return error_response(exc.status, exc.message, exc.hint)
+        return exception_response(exc)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        hints = {413: "The request body is larger than the server accepts (setting max_request_bytes).",
-                 404: "See / for what this server offers.", 405: "See the README for the methods each path accepts."}
-        return error_response(exc.code or 500, exc.description or exc.name, hints.get(exc.code, ""))
+        return error_response(exc.code or 500, exc.description or exc.name, HINTS.get(exc.code, ""))

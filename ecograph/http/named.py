@@ -60,8 +60,7 @@ def query_form(query: NamedQuery) -> str:
 
 def formats_for(form: str) -> list[str]:
     """The format= values a query of this form answers to."""
-    offered = set(results.offered_for(form))
-    return sorted(k for k, media in results.FORMAT_PARAM.items() if media in offered)
+    return results.format_names(form)
 
 
 def _param_json(p: Param) -> dict:
@@ -225,5 +224,5 @@ def run_query(name: str):
         if len(given) > 1:
             raise UsageError(f"{len(given)} values for the parameter '{key}': give one")
         values[key] = given[0]
-    return sparql.execute(query.text, protocol, request.headers.get("Accept"), sparql._one(protocol, "format"),
+    return sparql.execute(query.text, protocol, request.headers.get("Accept"), protocol.get("format", []),
                           substitutions(query, values))

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, g, request
 
 from ecograph import guard
 from ecograph.errors import DataSyntaxError, EcographError, NotBuiltError, QueryError, UsageError
-from ecograph.http.errors import error_response
+from ecograph.http.errors import exception_response
 from ecograph.workers import Busy, EngineCrashed, QueryTimeout
 
 blueprint = Blueprint("ops", __name__)
@@ -121,13 +121,13 @@ def _snake(name: str) -> str:
 
 # Flask sends no signal for an exception that a handler answers, so the metrics could not tell a timeout from
 # any other 503. These handlers, more specific than errors.py's EcographError handler, answer exactly as it
-# does (the same error_response) and note the exception's class as the reason. Subclasses are covered.
+# does (the same exception_response) and note the exception's class as the reason. Subclasses are covered.
 NOTED = (QueryTimeout, Busy, EngineCrashed, guard.Refused, QueryError, UsageError, DataSyntaxError, NotBuiltError)
 
 
 def _noted_error(exc: EcographError):
     note_reason(_snake(type(exc).__name__))
-    return error_response(exc.status, exc.message, exc.hint)
+    return exception_response(exc)
 
 
 for _cls in NOTED:

@@ -1,9 +1,11 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql: GET, POST form-encoded and POST application/sparql-query;
-default-graph-uri / named-graph-uri; every result format by content negotiation or `format=`; read-only.
+default-graph-uri / named-graph-uri; every result format by content negotiation or `format=` (or `output=` /
+`results=`, as SPARQLWrapper sends them); read-only.
 With no query, GET /sparql returns the service description, or the query UI (ui.py) to a browser."""
 
 from __future__ import annotations
 
+import math
 import time
 from urllib.parse import parse_qs
 
@@ -14,11 +16,14 @@ from ecograph.errors import QueryError, UsageError
 from ecograph.http import ui
 from ecograph.http.describe import SD_TYPES, service_description
 from ecograph.namespaces import BASE, PREFIXES
+from ecograph.serving import DEFAULT_GRAPH_IRI
 
 blueprint = Blueprint("sparql", __name__)
 # GET /sparql with no query: the service description (Turtle first, for curl and harvesters), or the query UI
 # when HTML is preferred (browsers send text/html,…,*/*;q=0.8).
 UI_TYPES = ["text/html", "application/xhtml+xml"]
+# The format parameter under its three names: SPARQLWrapper sends all three (Virtuoso reads format, Joseki output).
+FORMAT_PARAMETERS = ("format", "output", "results")
 
 LAYERS = {
     "stated": ["stated"],
@@ -88,25 +93,34 @@ def _one(params: dict, name: str) -> str | None:
     return values[0] if values else None
 
 
-def _dataset(params: dict, served, analysis) -> dict:
-    layer = _one(params, "layer") or "all"
-    if layer not in LAYERS:
+def _dataset(params: dict, served, analysis, default_graph: str = "union") -> dict:
+    """The job's dataset: the protocol's default-graph-uri / named-graph-uri, else the query's FROM / FROM NAMED,
+    else the layer asked for, else the default graph the default_graph setting names (the union of every graph,
+    or the store's own default graph). Relative protocol IRIs are resolved as the query's (see guard.py)."""
+    layer = _one(params, "layer")
+    if layer is not None and layer not in LAYERS:
         raise UsageError(f"unknown layer '{layer}'", f"Use one of {', '.join(LAYERS)}.")
     # A dataset given in the protocol replaces the query's FROM / FROM NAMED as a whole (SPARQL 1.1 Protocol 2.1.4).
     if "default-graph-uri" in params or "named-graph-uri" in params:
-        default, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+        default = [_graph_iri(iri, analysis.base) for iri in params.get("default-graph-uri", [])]
+        named = [_graph_iri(iri, analysis.base) for iri in params.get("named-graph-uri", [])]
     else:
         default, named = analysis.from_graphs, analysis.from_named
     for iri in [*default, *named]:
-        if iri not in served.graphs:
+        if iri not in served.graphs and iri != DEFAULT_GRAPH_IRI:
             raise guard.Refused(f"<{iri}> is not a graph of this dataset: ecograph never fetches remote graphs",
-                                "The graphs are listed in the service description (GET /sparql).")
+                                f"The graphs are listed in the service description (GET /sparql); <{DEFAULT_GRAPH_IRI}> names the store's own default graph.")
+    if DEFAULT_GRAPH_IRI in named:
+        raise guard.Refused(f"<{DEFAULT_GRAPH_IRI}> names the store's default graph, which cannot be a named graph",
+                            "Name it in FROM or default-graph-uri.")
     job: dict = {}
     if default:
         job["default_graphs"] = default
     elif named:
         job["empty_default_graph"] = True  # named graphs only: the default graph is empty (SPARQL 1.1 Query 13.2)
-    elif LAYERS[layer] is not None:
+    elif layer is None and default_graph == "default":
+        job["default_graphs"] = []  # the store's own default graph (the default_graph setting)
+    elif LAYERS[layer or "all"] is not None:
         wanted = [f"{BASE}graph/{name}" for name in LAYERS[layer]]
         job["default_graphs"] = [g for g in wanted if g in served.graphs]
         if not job["default_graphs"]:
@@ -114,6 +128,13 @@ def _dataset(params: dict, served, analysis) -> dict:
     if default or named:  # a dataset that is given is exactly that: no named graphs unless it names some
         job["named_graphs"] = named
     return job
+
+
+def _graph_iri(iri: str, base: str | None) -> str:
+    resolved = guard.resolve_iri(iri, base)
+    if resolved is None:
+        raise guard.Refused(f"<{iri}> is a relative IRI and there is no base to resolve it against", "Send the graph's absolute IRI.")
+    return resolved
 
 
 def _timeout(params: dict) -> float:
@@ -125,34 +146,58 @@ def _timeout(params: dict) -> float:
         value = float(raw)
     except ValueError as exc:
         raise UsageError(f"timeout must be a number of seconds, not '{raw}'") from exc
-    if value != value:  # NaN compares false with everything: it would pass as a limit and break the worker pool
+    if math.isnan(value):  # NaN compares false with everything: it would pass as a limit and break the worker pool
         raise UsageError(f"timeout must be a number of seconds, not '{raw}'")
     if value <= 0:
         raise UsageError("timeout must be more than 0 seconds")
     return min(value, limit)
 
 
-def execute(text: str, params: dict, accept: str | None, format_param: str | None, substitutions: dict | None = None) -> Response:
+def _media(formats: list[str], form: str, accept: str | None) -> str:
+    """The media type of the answer: format= (or output= / results=, which SPARQLWrapper sends beside it, its
+    values repeated as short name and media type: they must agree), else the Accept header."""
+    offered = results.offered_for(form)
+    named: dict[str, str] = {}  # media type (or the unknown value itself) -> the first value naming it
+    for value in formats:
+        if value.strip():  # SPARQLWrapper adds an empty value when its Accept header is */*
+            named.setdefault(results.format_media(value, form) or value.strip().lower(), value)
+    if len(named) > 1:
+        first, second = list(named.values())[:2]
+        raise QueryError(f"two different formats asked for: '{first}' and '{second}'",
+                         "Name one format (format=, output= and results= are the same parameter), or none and use the Accept header.")
+    if not named:
+        media = results.negotiate(accept, offered)
+        if media is None:
+            raise NotAcceptable(f"none of the requested types ({accept}) is available for a {form} query")
+        return media
+    media, value = next(iter(named.items()))
+    if media in offered:
+        return media
+    if results.format_media(value, form) is not None and accept:
+        # A format of the other kind (CSV for a CONSTRUCT, Turtle for a SELECT): the Accept header decides, as
+        # SPARQLWrapper expects of an endpoint (it sends */* with such a format). With no Accept header, a 406.
+        negotiated = results.negotiate(accept, offered)
+        if negotiated is not None:
+            return negotiated
+    raise NotAcceptable(f"format '{value}' is not available for a {form} query",
+                        f"For a {form} query use one of: {', '.join(results.format_names(form))}; or the Accept header.")
+
+
+def execute(text: str, params: dict, accept: str | None, formats: list[str], substitutions: dict | None = None) -> Response:
     """Guard, run and serialise one query: shared by /sparql and the named-query API. The Server-Timing header
     says where the time went (the round trip to the worker, the engine, serialising, the whole request)."""
     started = time.perf_counter()
     engine = _engine()
     settings = engine.settings
     served = engine.served
-    analysis = guard.analyse_once(text, frozenset(served.graphs), frozenset(settings.service_allow.split()))
+    # The base IRI of relative IRIs is the endpoint (the protocol lets the service choose it; it "MAY be the service
+    # endpoint"); the guard resolves the query's IRIs against it as the engine does.
+    base_iri = url_for("sparql.sparql", _external=True)
+    analysis = guard.analyse_once(text, frozenset([*served.graphs, DEFAULT_GRAPH_IRI]), frozenset(settings.service_allow.split()), base_iri)
     form = analysis.form or "SELECT"
-    offered = results.offered_for(form)
-    if format_param:
-        media = results.FORMAT_PARAM.get(format_param.lower())
-        if media is None or media not in offered:
-            raise NotAcceptable(f"format '{format_param}' is not available for a {form} query")
-    else:
-        media = results.negotiate(accept, offered)
-        if media is None:
-            raise NotAcceptable(f"none of the requested types ({accept}) is available for a {form} query")
-    # The base IRI of relative IRIs is the endpoint (the protocol lets the service choose it; it "MAY be the service endpoint").
+    media = _media(formats, form, accept)
     job = {"query": text, "form": form, "max_rows": settings.max_rows, "prefixes": {p: str(ns) for p, ns in PREFIXES.items()},
-           "base_iri": url_for("sparql.sparql", _external=True), **_dataset(params, served, analysis)}
+           "base_iri": base_iri, **_dataset(params, served, analysis, settings.default_graph)}
     if substitutions:
         job["substitutions"] = substitutions
     timeout = _timeout(params)
@@ -202,4 +247,5 @@ def sparql():
         raise QueryError("no query: send it as 'query'", BadMediaType.hint)
     if not text.strip():
         raise QueryError("the query is empty")
-    return execute(text, params, request.headers.get("Accept"), _one(params, "format"))
+    formats = [value for name in FORMAT_PARAMETERS for value in params.get(name, [])]
+    return execute(text, params, request.headers.get("Accept"), formats)

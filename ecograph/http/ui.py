@@ -47,7 +47,11 @@ INITIAL_QUERY = """SELECT ?number ?name WHERE {
 }
 ORDER BY ?number"""
 UI_STYLE = """body{max-width:96em}#yasgui{margin:1em 0 2em}.ui-note{font-size:.9em;color:#555}
-form.plain textarea{width:100%;font-family:monospace;font-size:.95em}form.plain p{margin:.4em 0}"""
+form.plain textarea{width:100%;font-family:monospace;font-size:.95em}form.plain p{margin:.4em 0}
+.ecograph-error{padding:.2em 1em;max-width:100%;box-sizing:border-box;overflow-wrap:anywhere;line-height:1.45}
+.ecograph-error p{margin:.5em 0}.ecograph-error-title{font-weight:bold;color:#a00}
+.ecograph-error-message{font-family:monospace;font-size:1.05em;white-space:pre-wrap}
+.ecograph-error-raw{white-space:pre-wrap;overflow-wrap:anywhere;margin:.5em 0}"""
 
 
 # ------------------------------------------------------------------ static files
@@ -219,7 +223,7 @@ def ui_page(h: pages.Html, release: str, has_build: bool, rich: bool | None = No
                  "The project's prefixes (ecograph:, program:, rdfs:, …) work without PREFIX lines.")
     if rich:
         config = {"endpoint": f"{h.root}/sparql", "prefixes": prefixes, "initialQuery": with_prefixes(INITIAL_QUERY),
-                  "tabs": tabs(h.order[0]), "newTab": "クエリ" if h.order[0] == "ja" else "Query"}
+                  "tabs": tabs(h.order[0]), "newTab": "クエリ" if h.order[0] == "ja" else "Query", "lang": h.order[0]}
         head = (f'<link rel="stylesheet" href="{esc(static_url(YASGUI_CSS))}">'
                 f'<script type="application/json" id="ecograph-ui-config">{_json_for_script(config)}</script>'
                 f'<script defer src="{esc(static_url(YASGUI_JS))}"></script>'

@@ -72,7 +72,7 @@ for i, (text, where) in enumerate([
     ("SELECT * WHERE { \\u0053ERVICE <" + LOOP + "sparql> { ?s ?p ?o } }", "1:"),  # \u escapes are not keywords
     ("SELECT ?x WHERE { ?x ?p ?o } GROUP BY", "1:"),
 ]):
-    add(_sparql_get(f"malformed-{i}", "malformed SPARQL", text, 400, f"{SYNTAX}: error at {where}"))
+    add(_sparql_get(f"malformed-{i}", "malformed SPARQL", text, 400, f"{SYNTAX} at line {where.rstrip(':')}, column "))
 add(_sparql_get("empty-query", "malformed SPARQL", "   ", 400, "the query is empty"))
 add(Case("no-query-post", "malformed SPARQL", "POST", "/sparql", 400, "no query", body={"nothing": "here"}))
 add(Case("two-queries", "malformed SPARQL", "GET", "/sparql?query=ASK%20%7B%7D&query=ASK%20%7B%7D", 400, "2 'query' parameters"))

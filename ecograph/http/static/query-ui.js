@@ -5,7 +5,8 @@
  * Talks to no host but this server: the editor's class and property autocompleters (which ask Linked Open
  * Vocabularies) are off, prefix.cc is never asked (prefixCcApi null), and the prefix autocompleter offers the
  * project's prefixes before YASQE's bundled list. Tabs are not kept in localStorage: each visit shows the
- * catalogue as the server has it (a shared link, #query=…, still opens as a tab).
+ * catalogue as the server has it (a shared link, #query=…, still opens as a tab). An error answer is shown as
+ * its message, place and hint (renderError), not as a line of JSON.
  */
 (function () {
   "use strict";
@@ -47,6 +48,65 @@
   Yasgui.defaults.endpointCatalogueOptions.getData = function () {
     return [{ endpoint: endpoint }];
   };
+
+  // An error answer ({"error", "hint", "line", "column"}: ecograph's one error shape) as text a person reads,
+  // wrapped to the width of the page, instead of YASR's one raw line of JSON; the place in the query is a link
+  // that puts the editor's cursor there. Anything else (a proxy's HTML page) is shown as wrapped text.
+  var Yasr = window.Yasr || Yasgui.Yasr;
+  var labels = config.lang === "ja" ? { error: "エラー", hint: "ヒント", at: "位置", line: "行", column: "列" }
+    : { error: "Error", hint: "Hint", at: "At", line: "line", column: "column" };
+  function textElement(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) {
+      el.className = className;
+    }
+    el.textContent = text;
+    return el;
+  }
+  function renderError(error) {
+    if (!error || !error.text) {
+      return undefined;  // no answer at all (the network, CORS): YASGUI's own renderers say so
+    }
+    var body = null;
+    try {
+      body = JSON.parse(error.text);
+    } catch (e) {
+      body = null;
+    }
+    var box = document.createElement("div");
+    box.className = "ecograph-error";
+    box.setAttribute("role", "alert");
+    if (!body || typeof body.error !== "string") {
+      box.appendChild(textElement("pre", "ecograph-error-raw", error.text));
+      return box;
+    }
+    box.appendChild(textElement("p", "ecograph-error-title", labels.error + " " + (body.status || error.status || "")));
+    box.appendChild(textElement("p", "ecograph-error-message", body.error));
+    if (typeof body.line === "number") {
+      var at = document.createElement("p");
+      at.className = "ecograph-error-place";
+      at.appendChild(document.createTextNode(labels.at + ": "));
+      var link = textElement("a", "ecograph-error-link", labels.line + " " + body.line + ", " + labels.column + " " + body.column);
+      link.href = "#";
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var yasqe = yasgui.getTab().getYasqe();
+        yasqe.focus();
+        yasqe.setCursor({ line: body.line - 1, ch: body.column - 1 });
+      });
+      at.appendChild(link);
+      box.appendChild(at);
+    }
+    if (body.hint) {
+      var hint = document.createElement("p");
+      hint.className = "ecograph-error-hint";
+      hint.appendChild(textElement("strong", "", labels.hint + ": "));
+      hint.appendChild(document.createTextNode(body.hint));
+      box.appendChild(hint);
+    }
+    return box;
+  }
+  Yasr.defaults.errorRenderers = [renderError];
 
   var yasgui = new Yasgui(root, {
     requestConfig: { endpoint: endpoint, method: "POST" },
