@@ -13,11 +13,10 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from ecograph import charts
-from ecograph.settings import PROJECT_ROOT
-
 from benchmarks.measure import geomean
 from benchmarks.workload import TARGET_GROUPS
+from ecograph import charts
+from ecograph.settings import PROJECT_ROOT
 
 PEERS = ("rdflib-endpoint", "rdflib")
 RAW = ("pyoxigraph", "pyoxigraph-disk")  # raw pyoxigraph in memory (issue 5's target) and on disk as ecograph stores it
@@ -31,14 +30,14 @@ KNOWN_DEPARTURES = {
 }
 # Virtuoso itself, and ecograph's front over it (benchmarks/virtuoso.py); the front answers with Virtuoso's answers
 VIRTUOSO = ("virtuoso", "ecograph-virtuoso")
-# The named queries Virtuoso 7.2.5 answers wrongly or not at all, with what it does: tests/test_virtuoso.py keeps the
-# list (KNOWN_DIFFERENCES, checked there against a real Virtuoso); it is read from that file, not imported (the
-# benchmark does not need pytest), when a run is compared, and kept in its results.
-VIRTUOSO_TESTS = PROJECT_ROOT / "tests" / "test_virtuoso.py"
+# The named queries Virtuoso 7.2.5 answers wrongly or not at all, with what it does: tests/helpers/virtuoso_known.py
+# keeps the list (KNOWN_DIFFERENCES, checked by tests/test_virtuoso.py against a real Virtuoso); it is read from that
+# file, not imported (the benchmark does not need the tests), when a run is compared, and kept in its results.
+VIRTUOSO_TESTS = PROJECT_ROOT / "tests" / "helpers" / "virtuoso_known.py"
 
 
 def virtuoso_known(path: Path = VIRTUOSO_TESTS) -> dict[str, str]:
-    """tests/test_virtuoso.py's KNOWN_DIFFERENCES (empty when the file is not there)."""
+    """tests/helpers/virtuoso_known.py's KNOWN_DIFFERENCES (empty when the file is not there)."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError):

@@ -109,7 +109,7 @@ def test_no_process_is_left_running(bench):
 
 @pytest.mark.skipif(not VIRTUOSO, reason="Virtuoso is not installed")
 def test_virtuoso_is_compared_with_the_known_differences_of_the_virtuoso_tests(bench):
-    from tests.test_virtuoso import KNOWN_DIFFERENCES
+    from tests.helpers.virtuoso_known import KNOWN_DIFFERENCES
 
     results = bench[0]
     assert report.virtuoso_known() == KNOWN_DIFFERENCES == results["virtuoso_known"]  # the one list, read and kept

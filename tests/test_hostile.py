@@ -15,8 +15,8 @@ import pytest
 
 from ecograph.settings import Settings
 from tests.conftest import PROJECT_PARTS, data_app
+from tests.helpers.named_queries import LABEL_SEARCH, LINES_OF
 from tests.hostile.corpus import CASES, EVIL_DATA, EVIL_QUERY, PORT, Case
-from tests.test_http_named import LABEL_SEARCH, LINES_OF
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
 OUTCOMES: Counter = Counter()

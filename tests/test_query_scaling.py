@@ -16,7 +16,7 @@ from ecograph.queries import catalogue
 from ecograph.remote import bind
 from ecograph.settings import PROJECT_ROOT
 from ecograph.synth import synthesize
-from tests.test_remote_bind import _rows as rows
+from tests.helpers.rows import oxigraph_rows as rows
 
 QUERIES = catalogue()
 

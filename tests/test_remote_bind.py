@@ -8,10 +8,9 @@ import pyoxigraph as ox
 import pytest
 
 from ecograph.errors import QueryError
-from ecograph.namespaces import PREFIXES
 from ecograph.queries import catalogue
 from ecograph.remote import bind, dataset, term_text
-from ecograph.workers import to_ox
+from tests.helpers.rows import oxigraph_rows as _rows
 
 QUERIES = catalogue()
 
@@ -21,22 +20,6 @@ def store(built_root):
     s = ox.Store()
     s.bulk_load(path=str(built_root / "dist" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
     return s
-
-
-def _rows(store, text, substitutions=None):
-    kwargs = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}, "use_default_graph_as_union": True}
-    if substitutions:
-        kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in substitutions.items()}
-    result = store.query(text, **kwargs)
-    variables = [v.value for v in result.variables]
-    return variables, sorted(tuple(_cell(s[v]) for v in variables) for s in result)
-
-
-def _cell(term) -> str:
-    """A term as text; a plain string's words sorted, as GROUP_CONCAT gives them in no fixed order."""
-    if isinstance(term, ox.Literal) and not term.language and term.datatype.value.endswith("#string"):
-        return " ".join(sorted(term.value.split()))
-    return str(term)
 
 
 def _variants(query):

@@ -12,62 +12,17 @@ ProvenanceShape), so a fixture need not satisfy them.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, BNode, Graph, URIRef
+from rdflib import RDF, URIRef
 from rdflib.namespace import SH
 
 from ecograph.pipeline.validate import validate_graph
-from ecograph.settings import PROJECT_ROOT
-
-FIXTURES = Path(__file__).parent / "shapes"
-SHARED_DATA = ("data/vocabularies.ttl", "data/interpreted/vocabularies.ttl", "data/source.ttl")
-ECOSH = "https://w3id.org/ecograph/shapes#"
-TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-# Used through sh:node or sh:xone by other shapes; they have no target of their own.
-HELPER_SHAPES = {"AmountWithValue", "AmountWithoutValue"}
-
-
-def _parse(paths) -> Graph:
-    graph = Graph()
-    for path in paths:
-        graph.parse(path, format="turtle")
-    return graph
-
-
-# Parsed once per test session: the shapes, the ontology and the data every fixture is validated with.
-SHAPES = _parse(sorted((PROJECT_ROOT / "shapes").glob("*.ttl")))
-ONTOLOGY = _parse(sorted((PROJECT_ROOT / "ontology").glob("*.ttl")))
-SHARED = _parse(PROJECT_ROOT / name for name in SHARED_DATA)
-
-
-@functools.cache
-def _shape_graph(name: str) -> Graph:
-    """The shape ecosh:<name> and, transitively, every node of the shapes graph it points to."""
-    graph = Graph()
-    for prefix, namespace in SHAPES.namespaces():
-        graph.bind(prefix, namespace)
-    todo, seen = [URIRef(ECOSH + name)], set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for predicate, value in SHAPES.predicate_objects(node):
-            graph.add((node, predicate, value))
-            if isinstance(value, (URIRef, BNode)) and (value, None, None) in SHAPES:
-                todo.append(value)
-    return graph
-
-
-def _fixtures() -> list:
-    return [
-        pytest.param(path, id=f"{path.parent.name}/{path.stem}")
-        for path in sorted(FIXTURES.glob("*/*.ttl"))
-        if path.name.startswith(("valid-", "invalid-"))
-    ]
+from tests.helpers.shapes import ECOSH, FIXTURES, HELPER_SHAPES, ONTOLOGY, SHAPES, SHARED, TARGETS
+from tests.helpers.shapes import fixtures as _fixtures
+from tests.helpers.shapes import parse as _parse
+from tests.helpers.shapes import shape_graph as _shape_graph
 
 
 def _expectation(path: Path) -> str:

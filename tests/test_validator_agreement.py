@@ -22,7 +22,10 @@ from ecograph.pipeline import shacl, shacl_store, validate
 from ecograph.pipeline.load import load_sources
 from ecograph.pipeline.shacl_shapes import Shapes, UnsupportedShapes, needs_prebinding, prebound_text, predicates_of
 from ecograph.settings import Settings, load_settings
-from tests.test_shapes import ONTOLOGY, SHAPES, SHARED, _fixtures, _parse, _shape_graph
+from tests.helpers.shapes import ONTOLOGY, SHAPES, SHARED
+from tests.helpers.shapes import fixtures as _fixtures
+from tests.helpers.shapes import parse as _parse
+from tests.helpers.shapes import shape_graph as _shape_graph
 
 PREFIXES = """
 @prefix ecosh: <https://w3id.org/ecograph/shapes#> .

@@ -6,7 +6,6 @@ the README (each one a named query Virtuoso 7.2.5 answers wrongly or fails on; s
 from __future__ import annotations
 
 import json
-import urllib.parse
 
 import pytest
 import rdflib
@@ -14,12 +13,10 @@ import rdflib
 from ecograph.cli import main
 from ecograph.queries import catalogue
 from ecograph.remote import StoreUnavailable, check_counts
+from tests.helpers.virtuoso_known import KNOWN_DIFFERENCES
 
 QUERIES = sorted(catalogue())
 
-# Named queries whose answers differ on Virtuoso 7.2.5, with what it does; listed in the README too. None at present:
-# the named queries avoid each pattern Virtuoso evaluates wrongly (the README's table says which, and how).
-KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
