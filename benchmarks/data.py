@@ -10,10 +10,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.workload import sample_subjects
 from ecograph.namespaces import INTERPRETED, STATED
 from ecograph.settings import PROJECT_ROOT
-
-from benchmarks.workload import sample_subjects
 
 PROJECT_PARTS = ("ontology", "shapes", "data", "queries")
 _SCALE = re.compile(r"^(\d+(?:\.\d+)?)([kKmM]?)$")

@@ -229,7 +229,7 @@ def timed(client: Client, req: Request, limit: float) -> Outcome:
     started = time.perf_counter()
     try:
         status, data, headers = client.request(req.method, req.path, req.body, req.headers, limit + SLACK_S)
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return Outcome("limit", time.perf_counter() - started, message="no answer within the time limit", stuck=True)
     except (OSError, http.client.HTTPException) as exc:
         return Outcome("error", time.perf_counter() - started, message=f"{type(exc).__name__}: {exc}", stuck=True)
@@ -500,7 +500,7 @@ def _child_main(kind: str, path: str, scratch: str, conn) -> None:
         except _Limit:
             conn.send(("limit", time.perf_counter() - started, None))
             continue
-        except Exception as exc:  # an engine reports a query it cannot answer in many ways: this is the result
+        except Exception as exc:  # noqa: BLE001 - an engine reports a query it cannot answer in many ways: this is the result
             signal.setitimer(signal.ITIMER_REAL, 0)
             conn.send(("error", time.perf_counter() - started, f"{type(exc).__name__}: {exc}"[:500]))
             continue

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Self
 
 from benchmarks.engines import Client, Outcome, Request, timed
 from benchmarks.workload import Named
@@ -208,7 +209,7 @@ class MemorySampler:
             tick += 1
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "MemorySampler":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

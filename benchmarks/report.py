@@ -5,6 +5,7 @@ nothing is asserted."""
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import math
 import os
@@ -82,8 +83,8 @@ def machine() -> dict:
 
 def _commit() -> str | None:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT, capture_output=True,
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], check=False, cwd=PROJECT_ROOT, capture_output=True,
                                text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
@@ -309,10 +310,10 @@ def _scale_md(scale: dict, results: dict, limit_ms: float) -> list[str]:
     engines = scale["engines"]
     names = [q["name"] for q in results["queries"]]
     out = [f"## {scale['label']}: {scale['quads']:,} quads", "",
-           f"Seed build plus {scale['synthetic_stated']:,} synthetic stated and {scale['synthetic_interpreted']:,} interpreted triples. "
-           f"Build (validate + reason + publish): {_build_text(scale['build'])}.", "",
-           "| engine | load s | RSS after load MiB | RSS serving, peak MiB | PSS serving, peak MiB | VmHWM incl. load MiB "
-           "| geomean p50 ms (coverage + gaps) | restarts |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+           (f"Seed build plus {scale['synthetic_stated']:,} synthetic stated and {scale['synthetic_interpreted']:,} interpreted triples. "
+            f"Build (validate + reason + publish): {_build_text(scale['build'])}."), "",
+           ("| engine | load s | RSS after load MiB | RSS serving, peak MiB | PSS serving, peak MiB | VmHWM incl. load MiB "
+            "| geomean p50 ms (coverage + gaps) | restarts |"), "|---|---:|---:|---:|---:|---:|---:|---:|"]
     target = [q["name"] for q in results["queries"] if q["group"] in TARGET_GROUPS]
     for name, e in engines.items():
         if "failed" in e:
@@ -508,7 +509,7 @@ def growth(results: dict) -> list[dict]:
     scale tells nothing and is left out."""
     scales = results["scales"]
     out = []
-    for a, b in zip(scales, scales[1:]):
+    for a, b in itertools.pairwise(scales):
         me = subject(b["engines"])
         for q in results["queries"]:
             if q["group"] != "coverage" or b["quads"] <= a["quads"]:

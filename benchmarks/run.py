@@ -12,13 +12,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecograph.settings import PROJECT_ROOT
-
 from benchmarks import data as datasets
 from benchmarks import measure
 from benchmarks import virtuoso as vt
 from benchmarks.engines import EcographServer, InProcess, RdflibEndpointServer
 from benchmarks.workload import GROUPS, POINT_FORMS, TARGET_GROUPS, Named, named_queries, point_query
+from ecograph.settings import PROJECT_ROOT
 
 # rdflib runs before rdflib-endpoint: a query rdflib in memory could not answer within the limit is not sent to
 # rdflib-endpoint (the same engine behind HTTP) at that scale, which would only cost a restart and a reload.

@@ -6,7 +6,7 @@ the modules named in docs/architecture.md.
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "build", "validate", "run_query"]
+__all__ = ["__version__", "build", "run_query", "validate"]
 
 
 def build(settings=None):

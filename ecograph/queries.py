@@ -87,7 +87,7 @@ class NamedQuery:
     params: list[Param] = field(default_factory=list)
 
     @classmethod
-    def from_file(cls, path: Path) -> "NamedQuery":
+    def from_file(cls, path: Path) -> NamedQuery:
         text = path.read_text(encoding="utf-8")
         query = cls(name=path.stem, path=path, text=text)
         for line in text.splitlines():

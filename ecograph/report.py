@@ -11,7 +11,6 @@ no randomness, every text escaped, no script, no external resource."""
 from __future__ import annotations
 
 from dataclasses import replace
-
 from html import escape
 
 from ecograph import charts

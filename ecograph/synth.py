@@ -14,9 +14,9 @@ import functools
 import math
 import random
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ecograph.errors import UsageError
 
@@ -158,7 +158,7 @@ class SynthResult:
         return self.stated + self.interpreted
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def n(curie: str) -> str:
     """A CURIE of a vocabulary term (ecograph:slide, id:phase/preclinical) as an N-Triples IRI."""
     prefix, local = curie.split(":", 1)
@@ -344,7 +344,7 @@ class _Ecosystem:
         start, rng = self.sink.written, self.rng
         kind, amount_kind = FIRST[i] if i < len(FIRST) else (rng.choice(self.kinds), None)
         amount_kind = amount_kind or ("tax" if kind == "tax" else rng.choice(self.amounts))
-        _, phases, stakeholders, ministries, milestones, pj, suffix, _ = KINDS[kind]
+        _, _phases, stakeholders, _ministries, _milestones, pj, suffix, _ = KINDS[kind]
         number = self.next("program")
         iri, key = syn(f"program/{number}"), f"program-{number}"
         (pre_ja, pre_en), (theme_ja, theme_en) = rng.choice(PREFIXES), rng.choice(THEMES)

@@ -163,9 +163,9 @@ def _isql(address: str, commands: str, user: str, password: str, timeout: float 
     if shutil.which(ISQL) is None:
         raise VirtuosoError(f"{ISQL} is not installed", "Run scripts/virtuoso up (it installs Debian's virtuoso-opensource-7-bin).")
     result = subprocess.run([ISQL, address, user, password, "VERBOSE=OFF", "BANNER=OFF", "PROMPT=OFF", "ERRORS=STDOUT",
-                             f"EXEC={commands}"], capture_output=True, text=True, timeout=timeout)
+                             f"EXEC={commands}"], check=False, capture_output=True, text=True, timeout=timeout)
     out = result.stdout + result.stderr
-    if result.returncode != 0 or re.search(r"\*\*\* Error|^Error ", out, re.M):
+    if result.returncode != 0 or re.search(r"\*\*\* Error|^Error ", out, re.MULTILINE):
         raise VirtuosoError(f"isql at {address} failed: {out.strip()[-600:]}")
     return out
 
@@ -192,7 +192,7 @@ def bulk_load(into: str, dist: Path, user: str = "dba", password: str | None = N
     loaded = {}
     for g in sorted(counts):
         out = _isql(address, f"SELECT COUNT(*) FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id('{g}');", user, password)
-        numbers = re.findall(r"^\s*(\d+)\s*$", out, re.M)
+        numbers = re.findall(r"^\s*(\d+)\s*$", out, re.MULTILINE)
         loaded[g] = int(numbers[-1]) if numbers else -1
     wrong = {g: (counts[g], n) for g, n in loaded.items() if n != counts[g]}
     if wrong:

@@ -98,7 +98,7 @@ def peak_rss_kb(pid: int) -> int:
     """The peak resident memory (VmHWM) of a process and its children (the query workers), in KiB."""
     import subprocess
 
-    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], check=False, capture_output=True, text=True).stdout.split()]
     total = 0
     for p in pids:
         try:
@@ -113,7 +113,7 @@ def peak_rss_kb(pid: int) -> int:
 def server_pid(port: int) -> int | None:
     import subprocess
 
-    found = subprocess.run(["pgrep", "-f", "--", f"--port {port}"], capture_output=True, text=True).stdout.split()
+    found = subprocess.run(["pgrep", "-f", "--", f"--port {port}"], check=False, capture_output=True, text=True).stdout.split()
     return int(found[0]) if found else None
 
 

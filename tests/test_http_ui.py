@@ -7,7 +7,6 @@ import html
 import json
 import re
 
-
 from ecograph.http import ui
 from ecograph.queries import catalogue
 

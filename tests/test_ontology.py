@@ -11,12 +11,12 @@ import shutil
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import (DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SH, SKOS, TIME, VANN, VOID, XSD,
-                              DefinedNamespaceMeta)
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SH, SKOS, TIME, VANN, VOID, XSD, DefinedNamespaceMeta
 
 from ecograph import ontodoc, serialize
 from ecograph.namespaces import BASE, ECO, FRAPO, ONTOLOGY_IRI, PREFIXES
@@ -75,7 +75,7 @@ def own_terms(graph: Graph, types=TERM_TYPES) -> list[URIRef]:
 
 
 def langs(graph: Graph, subject, prop) -> list[str | None]:
-    return sorted((o.language or "" for o in graph.objects(subject, prop) if isinstance(o, Literal)))
+    return sorted(o.language or "" for o in graph.objects(subject, prop) if isinstance(o, Literal))
 
 
 def one(graph: Graph, subject, prop):
@@ -229,7 +229,7 @@ def test_09_every_reused_term_exists_in_its_vocabulary(ontology):
 
 
 def test_10_stays_in_owl2_dl_every_property_and_class_declared_once(ontology):
-    builtin = lambda n: str(n).startswith(BUILTIN)  # noqa: E731
+    builtin = lambda n: str(n).startswith(BUILTIN)
     props = {p for p in ontology.predicates() if not builtin(p)}
     for axiom in (RDFS.subPropertyOf, OWL.inverseOf, OWL.equivalentProperty, RDFS.domain, RDFS.range):
         props |= {s for s in ontology.subjects(axiom, None) if not builtin(s)}
@@ -282,7 +282,7 @@ def test_11_serialisations_are_isomorphic(ontology, fmt):
 
 
 class _StrictHTML(HTMLParser):
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    VOID: ClassVar[set[str]] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

@@ -152,7 +152,7 @@ def _server_pid(port: int) -> int:
 def _children(pid: int) -> list[int]:
     import subprocess
 
-    return [int(c) for c in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+    return [int(c) for c in subprocess.run(["pgrep", "-P", str(pid)], check=False, capture_output=True, text=True).stdout.split()]
 
 
 def _query_workers(pid: int) -> list[int]:

@@ -41,11 +41,11 @@ from urllib.parse import urlencode, urljoin
 
 import pyoxigraph as ox
 import pytest
-
-from tests.servers import running_server
 import rdflib
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
+
+from tests.servers import running_server
 
 W3C = Path(__file__).parent / "w3c"
 PROTOCOL_MANIFEST = W3C / "protocol" / "manifest.ttl"

@@ -49,7 +49,7 @@ def send_file_cached(path: Path, media: str) -> Response:
     if "gzip" in request.headers.get("Accept-Encoding", "") and len(body) > 1024:
         body = gzip.compress(body, mtime=0)
         headers["Content-Encoding"] = "gzip"
-    charset = "; charset=utf-8" if media.startswith("text/") or media.startswith("application/") else ""
+    charset = "; charset=utf-8" if media.startswith(("text/", "application/")) else ""
     return Response(body, content_type=media + charset, headers=headers)
 
 
