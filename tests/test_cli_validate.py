@@ -185,3 +185,29 @@ def test_many_results_print_a_summary_and_the_first_of_each_shape(runner, tmp_pa
 def test_alone_and_shapes_need_files(runner):
     result = runner.invoke(main, ["validate", "--alone"])
     assert result.exit_code == 2 and "need FILES" in result.output
+
+
+def test_deep_nesting_is_a_clear_error_and_a_long_chain_validates(runner, tmp_path):
+    """Turtle nested past 64 levels is refused with its place (rdflib's parser would run out of stack); a chain of
+    10,000 blank nodes is read like any other graph (the loader's labelling walked it recursively)."""
+    deep = tmp_path / "deep.ttl"
+    deep.write_text("@prefix ex: <https://example.org/> .\nex:s ex:p " + "[ ex:p " * 100 + "1" + " ]" * 100 + " .\n", encoding="utf-8")
+    result = runner.invoke(main, ["validate", "--alone", str(deep)])
+    assert result.exit_code == 2 and "line 2, column" in result.output and "nested more than 64 levels deep" in result.output
+    chain = tmp_path / "chain.ttl"
+    chain.write_text("@prefix ex: <https://example.org/> .\nex:s ex:p _:b0 .\n" + "".join(
+        f"_:b{i} ex:p _:b{i + 1} .\n" for i in range(10_000)), encoding="utf-8")
+    result = runner.invoke(main, ["validate", "--alone", str(chain)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_report_on_blank_focus_nodes_is_written_quickly_and_the_same_every_time(runner, tmp_path):
+    """The ttl report labels blank nodes from what they hold (rdflib's canonical labelling took minutes here)."""
+    data = tmp_path / "years.ttl"
+    data.write_text("".join(f'_:y{i} a <https://w3id.org/ecograph/ontology#FiscalYear> ; <http://www.w3.org/2000/01/rdf-schema#label> "{i}"@en .\n'
+                            for i in range(40)), encoding="utf-8")
+    first = runner.invoke(main, ["validate", "--alone", "--format", "ttl", str(data)])
+    again = runner.invoke(main, ["validate", "--alone", "--format", "ttl", str(data)])
+    assert first.exit_code == 1 and first.stdout == again.stdout
+    report = Graph().parse(data=first.stdout, format="nt")
+    assert len(set(report.objects(None, SH.focusNode))) == 40

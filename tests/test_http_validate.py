@@ -1,10 +1,17 @@
 """POST /validate: an uploaded graph checked against the project's shapes and ontology, the report by Accept;
-what a stranger may send (size, media types, RDF/XML, remote JSON-LD contexts) is bounded and refused."""
+what a stranger may send (size, media types, RDF/XML, remote JSON-LD contexts, deep nesting, long chains, slow
+validations) is bounded and refused, through the Flask test client and through a real `ecograph serve`."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
 import socket
+import threading
+import time
+import urllib.parse
+import urllib.request
 from dataclasses import replace
 
 import pyoxigraph as ox
@@ -13,6 +20,10 @@ import rdflib
 from rdflib.namespace import SH
 
 from ecograph.http import create_app
+from ecograph.http.server import MARGIN_BYTES
+from tests.hostile.corpus import PORT
+from tests.hostile.uploads import UPLOADS
+from tests.servers import free_port, running_server
 
 FY = "https://w3id.org/ecograph/id/fiscal-year/2030"
 PREFIXES = """\
@@ -52,7 +63,8 @@ def _as(text: str, fmt) -> bytes:
 # ------------------------------------------------------------------ reports
 
 def test_project_data_conforms(client, built_root):
-    """The build's stated and interpreted graphs, sent as one TriG document, conform (with the build's warnings)."""
+    """The build's stated and interpreted graphs, sent as one TriG document, have no violation; SHACL's sh:conforms is
+    false, as the build's warnings (rounded contract amounts) are results too."""
     quads = []
     for name in ("stated", "interpreted"):
         graph = ox.NamedNode(f"https://w3id.org/ecograph/graph/{name}")
@@ -61,7 +73,8 @@ def test_project_data_conforms(client, built_root):
     r = _post(client, ox.serialize(quads, format=ox.RdfFormat.TRIG), "application/trig")
     assert r.status_code == 200 and r.mimetype == "application/json"
     report = r.get_json()
-    assert report["conforms"] is True and r.headers["X-Ecograph-Conforms"] == "true"
+    assert report["conforms"] is False and r.headers["X-Ecograph-Conforms"] == "false"
+    assert report["violations"] == 0 and r.headers["X-Ecograph-Violations"] == "0"
     assert not [x for x in report["results"] if x["severity"] == "Violation"]
 
 
@@ -96,7 +109,7 @@ def test_ill_typed_literal_is_a_finding_not_an_error(client, fmt, media):
     assert r.status_code == 200
     report = r.get_json()
     assert report["conforms"] is False
-    assert [x for x in report["results"] if x["path"] == "ecograph:fiscalYearStart" and x["value"] == "next April"]
+    assert [x for x in report["results"] if x["path"] == "ecograph:fiscalYearStart" and x["value"] == '"next April"^^xsd:date']
 
 
 def test_charset_parameter_is_accepted(client):
@@ -253,3 +266,238 @@ def test_jsonld_with_an_inline_context_is_read(client):
     r = _post(client, json.dumps(doc, ensure_ascii=False), "application/ld+json")
     assert r.status_code == 200
     assert _label_results(r.get_json())
+
+
+# ------------------------------------------------------------------ hostile uploads: a clear 4xx (or 200), never a 5xx
+
+CLOSED_PORT = str(free_port())  # what a remote @context would name: nothing listens there, and nothing may connect
+
+
+def _body(case) -> bytes:
+    return case.body.replace(PORT.encode(), CLOSED_PORT.encode())
+
+
+def _check(case, status: int, body: str) -> None:
+    assert status < 500, (status, body[:300])
+    assert status in case.statuses(), (status, body[:300])
+    assert case.message in body, body[:300]
+
+
+@pytest.mark.parametrize("case", UPLOADS, ids=[c.id for c in UPLOADS])
+def test_hostile_upload(client, case):
+    r = client.post("/validate", data=_body(case), content_type=case.content_type, headers=case.headers, query_string=case.query)
+    _check(case, r.status_code, r.get_data(as_text=True))
+
+
+def test_deep_turtle_is_refused_at_its_line_and_column(client):
+    deep = "[ rdfs:seeAlso " * 70 + "<x>" + " ]" * 70
+    body = PREFIXES + "<https://example.org/a> rdfs:comment 'no ( here' ;\n  rdfs:seeAlso " + deep + " .\n"
+    r = _post(client, body, "text/turtle")
+    assert r.status_code == 400
+    got = r.get_json()
+    assert got["line"] == 5 and got["column"] == 16 + 15 * 64 and "nested more than 64 levels deep" in got["error"]
+    assert "Flatten" in got["hint"] and got["ok"] is False and got["status"] == 400
+
+
+# ------------------------------------------------------------------ the time limit: a process per validation, killed at the limit
+
+# 5,000 fiscal years with neither label nor dates: legal, and several seconds of validation (about 7 s here)
+SLOW = ("@prefix f: <https://w3id.org/ecograph/id/fiscal-year/> .\n@prefix e: <https://w3id.org/ecograph/ontology#> .\n"
+        + "".join(f"f:y{i} a e:FiscalYear .\n" for i in range(5000)))
+
+
+def _gone(pid: int) -> bool:
+    return not os.path.exists(f"/proc/{pid}")
+
+
+@pytest.fixture(scope="module")
+def limited_app(built_settings):
+    app = create_app(replace(built_settings, validate_timeout_s=1.0))
+    yield app
+    app.extensions["ecograph.validation"].close()
+    app.extensions["ecograph"].close()
+
+
+def _during(app, action) -> dict:
+    """Run action(pid) in a thread once the first validation of app is under way; what it returns, under "seen"."""
+    found: dict = {}
+
+    def watch():
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and "pid" not in found:
+            pids = app.extensions["ecograph.validation"].running()
+            if pids:
+                found["pid"] = pids[0]
+                found["seen"] = action(pids[0])
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    found["thread"] = thread
+    return found
+
+
+def test_validation_past_the_time_limit_is_503_and_its_process_is_stopped(limited_app):
+    client = limited_app.test_client()
+    assert _post(client, MISSING_EN, "text/turtle").status_code == 200  # the holder started, a validation well under the limit
+    other = limited_app.test_client()
+    meanwhile = _during(limited_app, lambda pid: (other.get("/healthz").status_code, _post(other, MISSING_EN, "text/turtle").status_code))
+    started = time.monotonic()
+    r = _post(client, SLOW, "text/turtle")
+    took = time.monotonic() - started
+    meanwhile["thread"].join(10)
+    assert r.status_code == 503 and r.mimetype == "application/json", r.get_data(as_text=True)[:300]
+    body = r.get_json()
+    assert body["ok"] is False and body["status"] == 503 and "time limit of 1 s" in body["error"]
+    assert "validate_timeout_s" in body["hint"] and "ecograph validate" in body["hint"]
+    assert 1.0 <= took < 4.0
+    assert meanwhile["seen"] == (200, 200)  # the server, and another validation, answered while the slow one ran
+    assert _gone(meanwhile["pid"]) and not limited_app.extensions["ecograph.validation"].running()
+    r = _post(client, MISSING_EN, "text/turtle")  # the next validation is served
+    assert r.status_code == 200 and r.headers["X-Ecograph-Conforms"] == "false"
+
+
+def test_a_validation_whose_process_dies_is_503_and_the_next_is_served(limited_app):
+    client = limited_app.test_client()
+    killed = _during(limited_app, lambda pid: os.kill(pid, 9))
+    r = _post(client, SLOW, "text/turtle")
+    killed["thread"].join(10)
+    assert r.status_code == 503
+    body = r.get_json()
+    assert "died" in body["error"] and "goes on serving" in body["hint"]
+    assert _gone(killed["pid"])
+    assert _post(client, MISSING_EN, "text/turtle").status_code == 200
+
+
+# ------------------------------------------------------------------ through a real `ecograph serve` (waitress)
+
+REAL_TIMEOUT_S = 3.0
+MAX_BYTES = 1_000_000  # the default max_request_bytes, which the corpus's cases assume
+
+
+@pytest.fixture(scope="module")
+def served(built_root):
+    with running_server(built_root, env={"ECOGRAPH_VALIDATE_TIMEOUT_S": str(REAL_TIMEOUT_S),
+                                         "ECOGRAPH_MAX_REQUEST_BYTES": str(MAX_BYTES)}) as (base, port):
+        yield base, port
+
+
+def _exchange(port: int, head: bytes, body: bytes = b"") -> tuple[int, dict, bytes]:
+    """Send head and body on a fresh connection; (status, headers, body) of the answer, read to the end."""
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+        sock.sendall(head + body)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+
+
+def _post_real(port: int, body: bytes, media: str, headers: dict | None = None, query: dict | None = None) -> tuple[int, dict, bytes]:
+    """POST /validate. A body that waitress refuses by its Content-Length alone is not sent: the answer comes after the
+    head (a client still sending would see the connection close under it, as with any server)."""
+    target = "/validate" + ("?" + urllib.parse.urlencode(query) if query else "")
+    lines = [f"POST {target} HTTP/1.1", "Host: 127.0.0.1", f"Content-Type: {media}", f"Content-Length: {len(body)}",
+             "Connection: close", *(f"{k}: {v}" for k, v in (headers or {}).items())]
+    head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    return _exchange(port, head, b"" if len(body) >= MAX_BYTES + MARGIN_BYTES else body)
+
+
+def _assert_json_413(status: int, headers: dict, body: bytes) -> None:
+    assert status == 413 and headers["content-type"].startswith("application/json"), (status, headers, body[:300])
+    got = json.loads(body)
+    assert set(got) == {"ok", "status", "error", "hint"} and got["ok"] is False and got["status"] == 413
+    assert "exceeds the capacity limit" in got["error"] and "max_request_bytes" in got["hint"]
+
+
+@pytest.mark.parametrize("case", UPLOADS, ids=[c.id for c in UPLOADS])
+def test_hostile_upload_on_a_real_server(served, case):
+    status, _, body = _post_real(served[1], _body(case), case.content_type, case.headers, case.query)
+    _check(case, status, body.decode("utf-8", "replace"))
+
+
+def test_413_on_a_real_server_is_json_just_over_the_limit(served):
+    """Over max_request_bytes but within waitress's margin: Flask answers."""
+    _assert_json_413(*_post_real(served[1], b"#" * (MAX_BYTES + 1000), "text/turtle"))
+
+
+def test_413_on_a_real_server_is_json_far_over_the_limit(served):
+    """A Content-Length past waitress's own limit: waitress answers, before any of the body is read."""
+    _assert_json_413(*_post_real(served[1], b"#" * (20 * MAX_BYTES), "text/turtle"))
+
+
+def test_413_on_a_real_server_is_json_for_a_chunked_body_that_never_ends(served):
+    """No Content-Length: waitress counts the body as it comes and answers once it passes its limit (the body sent
+    here stops exactly there, so that the server has read all of it when it closes)."""
+    head = (b"POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/turtle\r\nTransfer-Encoding: chunked\r\n"
+            b"Connection: close\r\n\r\n")
+    limit, chunk = MAX_BYTES + MARGIN_BYTES, b"8000\r\n" + b"#" * 0x8000 + b"\r\n"
+    body = chunk * (limit // len(chunk))
+    rest = limit - len(body)
+    body += f"{rest:x}\r\n".encode() + b"#" * (rest - len(f"{rest:x}\r\n"))
+    assert len(body) == limit
+    _assert_json_413(*_exchange(served[1], head, body))
+
+
+def test_a_slow_validation_on_a_real_server_is_503_and_the_server_goes_on(served):
+    base, port = served
+    seen = {}
+
+    def meanwhile():
+        time.sleep(0.5)
+        with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
+            seen["healthz"] = (r.status, time.monotonic() - started)
+
+    started = time.monotonic()
+    thread = threading.Thread(target=meanwhile, daemon=True)
+    thread.start()
+    big = SLOW + "".join(f"f:z{i} a e:FiscalYear .\n" for i in range(15000))  # about 0.5 MB, half a minute of validation
+    status, headers, body = _post_real(port, big.encode(), "text/turtle")
+    took = time.monotonic() - started
+    thread.join(10)
+    assert status == 503 and headers["content-type"].startswith("application/json"), body[:300]
+    got = json.loads(body)
+    assert got["ok"] is False and got["status"] == 503 and "time limit" in got["error"] and got["hint"]
+    assert REAL_TIMEOUT_S <= took < REAL_TIMEOUT_S + 3
+    assert seen["healthz"][0] == 200 and seen["healthz"][1] < REAL_TIMEOUT_S  # answered while the validation ran
+    status, headers, body = _post_real(port, MISSING_EN.encode(), "text/turtle")
+    assert status == 200 and headers["x-ecograph-conforms"] == "false"
+
+
+# ------------------------------------------------------------------ in the project's context (issue 12)
+
+def _served(client, path: str) -> str:
+    r = client.get(path)
+    assert r.status_code == 200
+    return r.get_data(as_text=True)
+
+
+def test_a_served_page_validates_clean_in_context(client):
+    """What the server itself serves, sent back, is clean: its slide, amount and kinds are the project's."""
+    r = _post(client, _served(client, "/data/id/program/2.ttl"), "text/turtle")
+    report = r.get_json()
+    assert r.status_code == 200 and report["conforms"] is True, report["results"]
+    assert r.headers["X-Ecograph-Conforms"] == "true" and "in the project's context" in report["context"]
+    alone = _post(client, _served(client, "/data/id/program/2.ttl"), "text/turtle", query_string={"alone": "true"}).get_json()
+    assert alone["conforms"] is False and alone["context"].startswith("alone")
+
+
+def test_in_context_a_removed_label_is_exactly_that_violation(client):
+    text = _served(client, "/data/id/program/2.ttl")
+    label = '"Research Program for Promoting Drug-Discovery Platforms"@en'
+    assert label in text
+    r = _post(client, text.replace(label + " , ", "").replace(" , " + label, ""), "text/turtle")
+    report = r.get_json()
+    assert [(x["shape"], x["focus"], x["path"]) for x in report["results"]] == [("ecosh:LabelShape", "program:2", "rdfs:label")]
+    assert r.headers["X-Ecograph-Violations"] == "1"
+
+
+def test_in_context_an_xsd_int_number_is_exactly_that_violation(client):
+    text = _served(client, "/data/id/program/2.ttl")
+    r = _post(client, text.replace("ecograph:programNumber 2 ;", 'ecograph:programNumber "2"^^<http://www.w3.org/2001/XMLSchema#int> ;'),
+              "text/turtle")
+    (found,) = r.get_json()["results"]
+    assert (found["focus"], found["path"], found["value"]) == ("program:2", "ecograph:programNumber", '"2"^^xsd:int')
+
+
+def test_alone_must_be_true_or_false(client):
+    r = _post(client, MISSING_EN, "text/turtle", query_string={"alone": "maybe"})
+    assert r.status_code == 400 and r.get_json()["error"].startswith("alone must be true or false")

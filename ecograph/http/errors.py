@@ -9,7 +9,6 @@ from werkzeug.exceptions import HTTPException
 
 from ecograph.errors import EcographError
 
-
 HINTS = {413: "The request body is larger than the server accepts (setting max_request_bytes).",
          404: "See / for what this server offers.", 405: "See the README for the methods each path accepts."}
 

@@ -20,6 +20,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ecograph.errors import DataSyntaxError
 from ecograph.namespaces import bind_all
+from ecograph.nesting import check_nesting
 from ecograph.pipeline import no_cycle_collection
 from ecograph.serialize import Quads, rdflib_graph, to_ox
 from ecograph.settings import Settings
@@ -130,6 +131,7 @@ def parse_bytes(raw: bytes, fmt: str, graph: Graph | None = None, display: str =
     """
     graph = graph if graph is not None else Graph()
     _check_utf8(raw, display)
+    check_nesting(raw, fmt, display)  # rdflib's Turtle parser recurses on [ ] and ( ): refused past 64 levels, with the place
     try:
         graph.parse(data=raw, format=fmt, publicID=base)
     except BadSyntax as exc:
@@ -183,7 +185,7 @@ def stabilise_blank_nodes(graph: Graph) -> Graph:
     A blank node's label is a hash of its parents (subject and predicate, recursively for blank parents)
     and of its content (its predicates and objects, recursively). Two blank nodes with the same parents
     and the same content are the same statement written twice, and become one."""
-    label = _blank_labels(graph)
+    label = blank_labels(graph)
     if not label:
         bind_all(graph)
         return graph
@@ -194,32 +196,40 @@ def stabilise_blank_nodes(graph: Graph) -> Graph:
     return out
 
 
-def _blank_labels(graph: Graph) -> dict[BNode, BNode]:
+def blank_labels(graph: Graph) -> dict[BNode, BNode]:
     """Each blank node of graph -> its stable label (see stabilise_blank_nodes). It reads only the triples with a
     blank subject or object, so graph may hold just those."""
     blanks = {t for triple in graph for t in (triple[0], triple[2]) if isinstance(t, BNode)}
-    content: dict = {}
-    anchor: dict = {}
+    content = _digests(blanks, lambda n: [(p, o) for p, o in graph.predicate_objects(n)], lambda p, o: f"{p.n3()} {o}")
+    anchor = _digests(blanks, lambda n: [(p, s) for s, p in graph.subject_predicates(n)], lambda p, s: f"{s} {p.n3()}")
+    return {b: BNode("b" + hashlib.sha256((anchor[b] + content[b]).encode()).hexdigest()[:20]) for b in blanks}
 
-    def content_of(node, seen=frozenset()) -> str:
-        if node not in content:
-            if node in seen:
-                return "(cycle)"
-            parts = sorted(f"{p.n3()} {content_of(o, seen | {node}) if isinstance(o, BNode) else o.n3()}"
-                           for p, o in graph.predicate_objects(node))
-            content[node] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        return content[node]
 
-    def anchor_of(node, seen=frozenset()) -> str:
-        if node not in anchor:
-            if node in seen:
-                return "(cycle)"
-            parts = sorted(f"{anchor_of(s, seen | {node}) if isinstance(s, BNode) else s.n3()} {p.n3()}"
-                           for s, p in graph.subject_predicates(node))
-            anchor[node] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        return anchor[node]
-
-    return {b: BNode("b" + hashlib.sha256((anchor_of(b) + content_of(b)).encode()).hexdigest()[:20]) for b in blanks}
+def _digests(blanks, neighbours, line) -> dict:
+    """node -> the sha256 of its sorted lines, one per (predicate, neighbour): a blank neighbour stands by its own
+    digest, or "(cycle)" when it is on the path being walked. Walked with a stack, not by recursion, so that a chain
+    or list of 10,000 blank nodes is read like any other (a recursive walk ran out of stack)."""
+    memo: dict = {}
+    for root in blanks:
+        if root in memo:
+            continue
+        stack, path = [(root, neighbours(root), [], 0)], {root}
+        while stack:
+            node, items, parts, i = stack.pop()
+            while i < len(items):
+                predicate, other = items[i]
+                if isinstance(other, BNode) and other not in memo and other not in path:
+                    stack.append((node, items, parts, i))  # come back to this neighbour once its digest is known
+                    stack.append((other, neighbours(other), [], 0))
+                    path.add(other)
+                    break
+                text = memo[other] if other in memo else "(cycle)" if isinstance(other, BNode) else other.n3()
+                parts.append(line(predicate, text))
+                i += 1
+            else:
+                memo[node] = hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()
+                path.discard(node)
+    return memo
 
 
 # Where rdflib and pyoxigraph read the same text differently: rdflib keeps a language tag as written (pyoxigraph
@@ -295,7 +305,7 @@ def load_quads(paths: list[Path], settings: Settings) -> tuple[Quads, Graph] | G
     blank = {q: None for found, _, has_blank in files if has_blank for q in found if _touches_blank(q)}
     if blank:  # stable labels, as stabilise_blank_nodes gives them; only the files with blank nodes change
         names = Graph()
-        label = {to_ox(b): to_ox(stable) for b, stable in _blank_labels(rdflib_graph(Quads(blank))).items()}
+        label = {to_ox(b): to_ox(stable) for b, stable in blank_labels(rdflib_graph(Quads(blank))).items()}
         files = [([_relabel(q, label) for q in found] if has_blank else found, _, has_blank) for found, _, has_blank in files]
     bind_all(names)
     return Quads(dict.fromkeys(q for found, _, _ in files for q in found)), names

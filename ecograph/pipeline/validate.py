@@ -15,14 +15,13 @@ import rdflib
 import rdflib.query
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
 
 from ecograph.errors import UsageError
 from ecograph.namespaces import ECO, bind_all
 from ecograph.pipeline import shacl
-from ecograph.pipeline.load import DATA_GRAPHS, Sources, load_sources
+from ecograph.pipeline.load import DATA_GRAPHS, Sources, blank_labels, load_sources
 from ecograph.pipeline.shacl_shapes import ShapesError, UnsupportedShapes
 from ecograph.serialize import Quads, from_ox, rdflib_graph, to_ox
 from ecograph.settings import Settings, load_settings
@@ -154,11 +153,28 @@ class ValidationReport:
         return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
     def to_ntriples(self) -> str:
-        """The SHACL report graph with canonical blank-node labels, so that equal reports are equal bytes."""
+        """The SHACL report graph with blank-node labels made from what each node holds and where it hangs
+        (load.blank_labels), so that equal reports are equal bytes. Linear in the report, unlike a full canonical
+        labelling (rdflib's to_canonical_graph took minutes on reports whose focus nodes are blank); results that
+        are the same in every way (SHACL counts each) keep a label each."""
         if self.graph is None:
             return ""
-        canonical = to_canonical_graph(self.graph)
-        lines = sorted(line for line in canonical.serialize(format="nt").splitlines() if line.strip())
+        # the data's blank nodes (focus nodes, values) keep their labels (the loader makes a file's stable) and stand
+        # for themselves in the labels of the report's own blank nodes (the report and its results)
+        data = {o for p in (SH.focusNode, SH.value) for o in self.graph.objects(None, p) if isinstance(o, BNode)}
+        named = {b: URIRef(f"urn:x-blank:{b}") for b in data}
+        shown = Graph()
+        for s, p, o in self.graph:
+            shown.add((named.get(s, s), p, named.get(o, o)))
+        labels, taken = {}, defaultdict(int)
+        for node, label in sorted(blank_labels(shown).items(), key=lambda item: (str(item[1]), str(item[0]))):
+            taken[label] += 1
+            labels[node] = label if taken[label] == 1 else BNode(f"{label}x{taken[label]}")
+        labels.update({iri: b for b, iri in named.items()})
+        graph = Graph()
+        for s, p, o in shown:
+            graph.add((labels.get(s, s), p, labels.get(o, o)))
+        lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line.strip())
         return "\n".join(lines) + "\n"
 
 

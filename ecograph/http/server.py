@@ -1,0 +1,71 @@
+"""`ecograph serve`'s WSGI server: waitress, with every error it answers itself in the one JSON error shape.
+
+Flask refuses a body over max_request_bytes with a JSON 413 (errors.py). waitress reads a whole body before the
+app sees the request, so it needs a limit of its own to bound what it holds (in memory up to its inbuf_overflow,
+512 KB by default, then in a temporary file): it accepts MARGIN_BYTES more than Flask, so that a body somewhat
+over the limit still reaches Flask (the access log and the metrics then count it too). A body past waitress's own
+limit (a Content-Length far too large, or a chunked body that never ends), and a request that is not HTTP, are
+answered by waitress itself: with the same JSON shape as Flask's, from JsonErrorTask."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import waitress
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer
+from waitress.task import ErrorTask
+from werkzeug.exceptions import default_exceptions
+
+from ecograph.http.errors import HINTS
+from ecograph.settings import Settings
+
+MARGIN_BYTES = 65_536
+WAITRESS_HINTS = {**HINTS, 400: "The request is not valid HTTP/1.1 (https://www.rfc-editor.org/rfc/rfc9112).",
+                  431: "Send fewer or shorter headers."}
+
+
+class JsonErrorTask(ErrorTask):
+    """waitress's error answer (ErrorTask.execute), with a JSON body in the one error shape."""
+
+    def execute(self):
+        error = self.request.error
+        known = default_exceptions.get(error.code)
+        message = known.description if known is not None else error.reason
+        if error.code != 413 and error.body:  # waitress's detail ("bad chunked encoding"…); for 413 it names its own limit
+            message = f"{message} ({error.body})"
+        body = json.dumps({"ok": False, "status": error.code, "error": message, "hint": WAITRESS_HINTS.get(error.code, "")})
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([("Content-Type", "application/json"), ("Access-Control-Allow-Origin", "*")])
+        self.set_close_on_finish()
+        self.content_length = len(body.encode())
+        self.write(body.encode())
+
+
+class JsonErrorChannel(HTTPChannel):
+    error_task_class = JsonErrorTask
+
+
+def waitress_options(settings: Settings) -> dict:
+    """The options of waitress.create_server for the settings."""
+    return {"host": settings.host, "port": settings.port, "threads": settings.threads, "ident": "ecograph",
+            "max_request_body_size": settings.max_request_bytes + MARGIN_BYTES}
+
+
+def create_server(app, settings: Settings):
+    """A waitress server for app whose own errors are JSON (not yet running: call .run())."""
+    sockets: dict = {}  # waitress's socket map: every listening server registers itself in it
+    server = waitress.create_server(app, map=sockets, **waitress_options(settings))
+    for dispatcher in sockets.values():
+        if isinstance(dispatcher, BaseWSGIServer):
+            dispatcher.channel_class = JsonErrorChannel
+    return server
+
+
+def serve(app, settings: Settings) -> None:
+    """Serve app with waitress until interrupted (as waitress.serve does)."""
+    logging.basicConfig()
+    server = create_server(app, settings)
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
