@@ -4,7 +4,7 @@ The public API is small: build(), validate() and run_query(). Everything else is
 the modules named in docs/architecture.md.
 """
 
-__version__ = "0.1.0"
+from ecograph.version import __version__
 
 __all__ = ["__version__", "build", "run_query", "validate"]
 

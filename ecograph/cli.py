@@ -313,7 +313,7 @@ def docs(settings) -> None:
     """Regenerate the generated pages in docs/ (cli.md, queries.md, settings.md, ontology.html)."""
     from ecograph.docs import write_all
 
-    for path in write_all(settings.root / "docs"):
+    for path in write_all(main, settings.root / "docs"):
         click.echo(f"wrote {path.relative_to(settings.root)}", err=True)
 
 

@@ -14,11 +14,10 @@ from ecograph.queries import NamedQuery
 from ecograph.settings import PROJECT_ROOT, Settings
 
 
-def cli_md() -> str:
-    """Every command's --help, in order."""
+def cli_md(main) -> str:
+    """Every command's --help, in order; main is the `ecograph` click group (given by the caller: cli.py imports
+    this module for `ecograph docs`, so this module does not import it back)."""
     import click
-
-    from ecograph.cli import main
 
     out = ["# ecograph command line", "", "Generated from `--help` by `ecograph docs`; do not edit by hand.", ""]
     ctx = click.Context(main, info_name="ecograph", terminal_width=100, max_content_width=100,
@@ -77,14 +76,16 @@ def ontology_html(root: Path = PROJECT_ROOT) -> str:
     return ontodoc.render(load_graph(sorted(settings.ontology_dir.glob("*.ttl")), settings))
 
 
-PAGES = {"cli.md": cli_md, "queries.md": queries_md, "settings.md": settings_md, "ontology.html": ontology_html}
+# each page from the `ecograph` click group (only the command line's page reads it)
+PAGES = {"cli.md": cli_md, "queries.md": lambda main: queries_md(), "settings.md": lambda main: settings_md(),
+         "ontology.html": lambda main: ontology_html()}
 
 
-def write_all(target: Path = PROJECT_ROOT / "docs") -> list[Path]:
-    """Regenerate every generated page into target."""
+def write_all(main, target: Path = PROJECT_ROOT / "docs") -> list[Path]:
+    """Regenerate every generated page into target; main is the `ecograph` click group."""
     written = []
     for name, make in PAGES.items():
         path = target / name
-        path.write_text(make(), encoding="utf-8")
+        path.write_text(make(main), encoding="utf-8")
         written.append(path)
     return written

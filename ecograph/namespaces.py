@@ -64,3 +64,7 @@ def bind_all(graph) -> None:
     """Bind every project prefix on an rdflib graph or dataset."""
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True, replace=True)
+
+# The name of the store's own default graph in FROM and default-graph-uri (Apache Jena's name for it): with it a
+# dataset can be the store's default graph beside other graphs, whatever the default_graph setting.
+DEFAULT_GRAPH = "urn:x-arq:DefaultGraph"

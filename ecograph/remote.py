@@ -20,9 +20,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from ecograph.answers import XSD_STRING, Answer, Busy, QueryTimeout
+from ecograph.answers import answer as _answer
 from ecograph.errors import EcographError, QueryError
-from ecograph.serving import DEFAULT_GRAPH_IRI
-from ecograph.workers import XSD_STRING, Answer, Busy, QueryTimeout, _answer
+from ecograph.namespaces import DEFAULT_GRAPH as DEFAULT_GRAPH_IRI
 
 # A graph no store holds: the default graph "empty", or "no named graphs", said in the protocol's terms.
 EMPTY_GRAPH = "urn:x-ecograph:empty"

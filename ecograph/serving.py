@@ -21,47 +21,9 @@ import pyoxigraph as ox
 from ecograph.errors import UsageError
 from ecograph.settings import Settings
 
-FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".ttl": ox.RdfFormat.TURTLE,
-           ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
-           ".owl": ox.RdfFormat.RDF_XML}
-QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
-# The name of the store's own default graph in FROM and default-graph-uri (Apache Jena's name for it): with it a
-# dataset can be the store's default graph beside other graphs, whatever the default_graph setting.
-DEFAULT_GRAPH_IRI = "urn:x-arq:DefaultGraph"
-
-
-@dataclass(frozen=True)
-class Source:
-    """One RDF file to serve. graph None: its triples go into the default graph (a TriG / N-Quads file keeps its
-    own graphs); else the named graph of that IRI, declared even when the file is empty (serve --named-graph).
-    base: the base IRI of its relative IRIs; empty, the base_iri setting, else the file's own file: URL."""
-
-    path: Path
-    graph: str | None = None
-    base: str = ""
-
-
-def as_source(item: Path | Source, base: str = "") -> Source:
-    """item as a Source whose base is set: its own, else base, else the file's own file: URL (as rdflib and
-    pyoxigraph read a file: a relative IRI in it then names something beside the file)."""
-    source = item if isinstance(item, Source) else Source(Path(item))
-    path = source.path.resolve()
-    return Source(path, source.graph, source.base or base or path.as_uri())
-
-
-def load_into(store: ox.Store, source: Source) -> None:
-    """Load one source into a store (its graph declared first, so that an empty file still declares it)."""
-    graph = ox.NamedNode(source.graph) if source.graph else None
-    if graph is not None:
-        store.add_graph(graph)
-    store.bulk_load(path=str(source.path), format=_format(source.path), base_iri=source.base, to_graph=graph)
-
-
-def quads_of(source: Source):
-    """The quads of one source, as load_into stores them."""
-    graph = ox.NamedNode(source.graph) if source.graph else None
-    for quad in ox.parse(path=str(source.path), format=_format(source.path), base_iri=source.base):
-        yield quad if graph is None else ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+# What a store serves, and how each file is read, live in sources.py (workers.py reads them too).
+from ecograph.sources import DEFAULT_GRAPH_IRI, FORMATS, QUAD_FORMATS, Source, as_source, load_into, quads_of  # noqa: F401
+from ecograph.sources import file_format as _format
 
 
 @dataclass
@@ -80,13 +42,6 @@ class Served:
 def _graph_names(store_path: Path) -> list[str]:
     store = ox.Store.read_only(str(store_path))
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-
-
-def _format(path: Path) -> ox.RdfFormat:
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise UsageError(f"{path}: unknown RDF file type '{path.suffix}'", f"Use one of {', '.join(sorted(FORMATS))}.")
-    return fmt
 
 
 def _check(sources: list[Source]) -> None:

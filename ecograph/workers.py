@@ -9,62 +9,19 @@ Answer. The parent never touches the engine."""
 from __future__ import annotations
 
 import functools
-import itertools
 import multiprocessing as mp
 import queue
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+# The answer of a worker, its term tuples and its errors live in answers.py (results.py and remote.py read them too).
+from ecograph.answers import XSD_STRING, Answer, Busy, EngineCrashed, QueryTimeout, to_ox
+from ecograph.answers import answer as _answer
 from ecograph.errors import EcographError, QueryError, QuerySyntaxError, UsageError
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-class QueryTimeout(EcographError):
-    status = 503
-    exit_code = 2
-    hint = "Make the query more selective, or ask for fewer rows with LIMIT."
-
-
-class EngineCrashed(EcographError):
-    status = 503  # the server is fine and the worker replaced; the request could not be served this time
-    exit_code = 2
-    hint = ("The query's worker process died (killed, or the engine crashed); the server replaced it and goes on serving. "
-            "Try again; if the same query fails twice, please report it.")
-
-
-class Busy(EcographError):
-    status = 503
-    exit_code = 2
-    hint = "All query workers are busy; retry in a moment."
-
-
-@dataclass
-class Answer:
-    """A worker's answer: form, variables, rows (term tuples), boolean, or triples/quads (term tuples)."""
-
-    form: str
-    variables: list[str]
-    rows: list[tuple]
-    boolean: bool | None
-    truncated: bool
-    body: bytes | None = None  # the answer already serialised (a job that names its media type), rows then empty
-    engine_ms: float | None = None  # time in the worker: evaluating the query and reading its rows
-    render_ms: float | None = None  # time in the worker: serialising the answer
-
-
-def _answer(form: str, variables: list[str], rows, limit: int, boolean: bool | None = None) -> Answer:
-    """The answer of either engine: an ASK boolean, or at most `limit` of the rows (read lazily from an
-    iterable of term tuples), marked truncated when there were more."""
-    if form == "ASK":
-        return Answer("ASK", [], [], bool(boolean), False)
-    taken = list(itertools.islice(rows, limit + 1))
-    return Answer(form, variables, taken[:limit], None, len(taken) > limit)
-
+from ecograph.namespaces import DEFAULT_GRAPH
 
 # ------------------------------------------------------------------ oxigraph: an on-disk store, opened read-only
 
@@ -121,23 +78,7 @@ def _graph_name(iri: str):
     """A graph of a job's default graph as pyoxigraph names it: the store's own default graph has a name of ours."""
     import pyoxigraph as ox
 
-    from ecograph.serving import DEFAULT_GRAPH_IRI
-
-    return ox.DefaultGraph() if iri == DEFAULT_GRAPH_IRI else ox.NamedNode(iri)
-
-
-def to_ox(term: tuple):
-    """A term tuple (kind, value, datatype, language) as a pyoxigraph term."""
-    import pyoxigraph as ox
-
-    kind, value, datatype, language = term
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype or XSD_STRING))
+    return ox.DefaultGraph() if iri == DEFAULT_GRAPH else ox.NamedNode(iri)
 
 
 # ------------------------------------------------------------------ rdflib: the served files, in memory
@@ -150,7 +91,7 @@ class _RdflibData:
         import pyoxigraph as ox
         from rdflib import Dataset, URIRef
 
-        from ecograph.serving import as_source, quads_of
+        from ecograph.sources import as_source, quads_of
 
         self.dataset = Dataset(default_union=True)
         graphs: dict = {}
@@ -177,7 +118,7 @@ class _RdflibData:
     def _graph(self, name: str):
         from rdflib import URIRef
 
-        from ecograph.serving import DEFAULT_GRAPH_IRI
+        from ecograph.sources import DEFAULT_GRAPH_IRI
 
         return self.dataset.default_graph if name == DEFAULT_GRAPH_IRI else self.dataset.get_context(URIRef(name))
 
@@ -347,7 +288,7 @@ def _holder_main(files: list, conn) -> None:
     import pyoxigraph as ox
 
     from ecograph import results  # noqa: F401  (imported once here, not in every forked worker's first answer)
-    from ecograph.serving import as_source, load_into
+    from ecograph.sources import as_source, load_into
 
     store = ox.Store()
     try:

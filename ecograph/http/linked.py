@@ -50,6 +50,7 @@ from ecograph import ontodoc, results
 from ecograph.errors import UsageError
 from ecograph.http import pages, ui
 from ecograph.http.data import send_file_cached
+from ecograph.http.language import html_context, language
 from ecograph.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from ecograph.workers import to_ox
 
@@ -59,7 +60,6 @@ KEY = re.compile(r"[A-Za-z0-9._~:-]+(?:/[A-Za-z0-9._~:-]+)*")
 MAX_KEY_CHARS = 256
 BLANK_DEPTH = 16       # blank-node hops followed from a resource (an RDF list of n members needs n)
 MAX_INCOMING = 1000    # incoming links shown on a page
-LANGS = ("ja", "en")
 HTML = "text/html"
 
 # extension -> (media type, pyoxigraph format, name shown on pages)
@@ -155,18 +155,6 @@ def _run(template: str, iri: str | None = None, union: bool = True):
 
 def _rows(answer) -> list[dict]:
     return [dict(zip(answer.variables, row)) for row in answer.rows]
-
-
-def _language() -> tuple[tuple[str, str], bool]:
-    """The language order (chosen first) and whether it was chosen with ?lang=."""
-    asked = request.args.get("lang", "").lower()
-    first = asked if asked in LANGS else request.accept_languages.best_match(LANGS, default="ja")
-    return (first, "en" if first == "ja" else "ja"), asked in LANGS
-
-
-def _html_context() -> pages.Html:
-    order, explicit = _language()
-    return pages.Html(order, request.script_root, explicit)
 
 
 def _html_response(body: str) -> Response:
@@ -303,7 +291,7 @@ def thing(key: str):
     media = _negotiate(OFFERED)
     root = request.script_root
     if media == HTML:
-        order, explicit = _language()
+        order, explicit = language()
         target = f"{root}/doc/id/{key}" + (f"?lang={order[0]}" if explicit else "")
     else:
         target = f"{root}/data/id/{key}.{EXT_OF[media]}"
@@ -320,7 +308,7 @@ def page(key: str):
     view = _view(iri, key)
     formats = [(name, media, f"{root}/data/id/{key}.{ext}") for ext, (media, _, name) in RDF_DOCS.items()]
     sparql = f"{root}/sparql?query=" + quote(f"DESCRIBE <{iri}>", safe="")
-    response = _html_response(pages.resource_page(view, _html_context(), formats, sparql))
+    response = _html_response(pages.resource_page(view, html_context(), formats, sparql))
     response.headers["Link"] = f'<{iri}>; rel="describes"'
     return response
 
@@ -340,7 +328,7 @@ def data(document: str):
 
 @blueprint.route("/doc/truncated")
 def truncated():
-    return _html_response(pages.truncated_page(_html_context()))
+    return _html_response(pages.truncated_page(html_context()))
 
 
 # ------------------------------------------------------------------ routes: ontology, graphs
@@ -406,7 +394,7 @@ def ontology_version(version: str):
 def _ontology_response() -> Response:
     doc = _ontology()
     media = _negotiate(ONTOLOGY_OFFERED)
-    order, _ = _language()
+    order, _ = language()
     dist = _engine().served.dist
     name = ONTOLOGY_FILES[media]
     if dist is not None and (media != HTML or order[0] == "ja"):  # the dump itself (ja-first HTML as built)

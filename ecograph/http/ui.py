@@ -26,6 +26,7 @@ from werkzeug.security import safe_join
 from ecograph import guard
 from ecograph.http import pages
 from ecograph.http.data import send_file_cached
+from ecograph.http.language import html_context
 from ecograph.http.pages import esc
 from ecograph.namespaces import PREFIXES
 from ecograph.queries import NamedQuery, catalogue
@@ -241,9 +242,8 @@ def ui_page(h: pages.Html, release: str, has_build: bool, rich: bool | None = No
 
 def ui_response() -> Response:
     """The page for this request (language by ?lang= or Accept-Language), for / and for a browser's GET /sparql."""
-    from ecograph.http.linked import _html_context  # linked imports this module
 
     served = current_app.extensions["ecograph"].served
-    response = Response(ui_page(_html_context(), served.release, served.dist is not None), content_type="text/html; charset=utf-8")
+    response = Response(ui_page(html_context(), served.release, served.dist is not None), content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept, Accept-Language"
     return response

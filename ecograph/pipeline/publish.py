@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from ecograph import __version__, ontodoc, serialize
+from ecograph import ontodoc, serialize
 from ecograph.errors import BuildError
 from ecograph.namespaces import INFERRED, INFERRED_INTERPRETED, INTERPRETED, METADATA, ONTOLOGY, SHAPES, STATED
 from ecograph.pipeline import no_cycle_collection
@@ -26,6 +26,7 @@ from ecograph.pipeline.reason import Inferences
 from ecograph.pipeline.validate import ValidationReport
 from ecograph.serialize import Quads
 from ecograph.settings import Settings
+from ecograph.version import __version__
 
 GRAPH_FILES = {STATED: "stated", INTERPRETED: "interpreted", INFERRED: "inferred",
                INFERRED_INTERPRETED: "inferred-interpreted", ONTOLOGY: "ontology", SHAPES: "shapes"}

@@ -1,0 +1,68 @@
+"""What a query worker answers: the Answer (rows of term tuples, or a boolean, or triples), the term tuples
+(kind, value, datatype, language) as pyoxigraph terms, and the errors of the worker pool. Below workers.py,
+results.py and remote.py, which all read them."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from ecograph.errors import EcographError
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class QueryTimeout(EcographError):
+    status = 503
+    exit_code = 2
+    hint = "Make the query more selective, or ask for fewer rows with LIMIT."
+
+
+class EngineCrashed(EcographError):
+    status = 503  # the server is fine and the worker replaced; the request could not be served this time
+    exit_code = 2
+    hint = ("The query's worker process died (killed, or the engine crashed); the server replaced it and goes on serving. "
+            "Try again; if the same query fails twice, please report it.")
+
+
+class Busy(EcographError):
+    status = 503
+    exit_code = 2
+    hint = "All query workers are busy; retry in a moment."
+
+
+@dataclass
+class Answer:
+    """A worker's answer: form, variables, rows (term tuples), boolean, or triples/quads (term tuples)."""
+
+    form: str
+    variables: list[str]
+    rows: list[tuple]
+    boolean: bool | None
+    truncated: bool
+    body: bytes | None = None  # the answer already serialised (a job that names its media type), rows then empty
+    engine_ms: float | None = None  # time in the worker: evaluating the query and reading its rows
+    render_ms: float | None = None  # time in the worker: serialising the answer
+
+
+def answer(form: str, variables: list[str], rows, limit: int, boolean: bool | None = None) -> Answer:
+    """The answer of either engine: an ASK boolean, or at most `limit` of the rows (read lazily from an
+    iterable of term tuples), marked truncated when there were more."""
+    if form == "ASK":
+        return Answer("ASK", [], [], bool(boolean), False)
+    taken = list(itertools.islice(rows, limit + 1))
+    return Answer(form, variables, taken[:limit], None, len(taken) > limit)
+
+
+def to_ox(term: tuple):
+    """A term tuple (kind, value, datatype, language) as a pyoxigraph term."""
+    import pyoxigraph as ox
+
+    kind, value, datatype, language = term
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype or XSD_STRING))
