@@ -22,6 +22,7 @@ from ecograph.answers import XSD_STRING, Answer, Busy, EngineCrashed, QueryTimeo
 from ecograph.answers import answer as _answer
 from ecograph.errors import EcographError, QueryError, QuerySyntaxError, UsageError
 from ecograph.namespaces import DEFAULT_GRAPH
+from ecograph.processes import end, start_holder
 
 # ------------------------------------------------------------------ oxigraph: an on-disk store, opened read-only
 
@@ -345,20 +346,8 @@ class Holder:
     def __init__(self, files: list, start_timeout_s: float = 3600.0):
         """files: serving.Source (or paths, read with their own file: URL as base)."""
         self.files = list(files)
-        ctx = mp.get_context("spawn")
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_holder_main, args=(self.files, child), daemon=True)
-        self.process.start()
-        child.close()
+        self.process, self.conn, kind, payload = start_holder(_holder_main, (self.files,), start_timeout_s, "the store")
         self._lock = threading.Lock()
-        if not self.conn.poll(start_timeout_s):
-            self.close()
-            raise EcographError(f"the store did not load within {start_timeout_s:g} s")
-        try:
-            kind, payload = self.conn.recv()
-        except EOFError as exc:
-            self.close()
-            raise EcographError("the process loading the store died (out of memory?)") from exc
         if kind != "ready":
             self.close()
             raise UsageError(f"the data cannot be served: {payload}", "Fix the file, or build again.")
@@ -464,12 +453,7 @@ class _Worker:
         _end(self.process, self.conn)
 
 
-def _end(process, conn) -> None:
-    """Kill a process of ours (a spawned worker, the holder), wait for it, close its pipe."""
-    if process.is_alive():
-        process.kill()
-    process.join(5)
-    conn.close()
+_end = end  # a spawned worker, the holder
 
 
 class QueryPool:

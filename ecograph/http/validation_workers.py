@@ -16,11 +16,11 @@ is a 503."""
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import threading
 from dataclasses import dataclass
 
 from ecograph.errors import DataSyntaxError, EcographError, UsageError
+from ecograph.processes import end, start_holder
 from ecograph.settings import Settings
 
 AT_ONCE = 2  # validations at a time: each may use a few hundred MB on a large upload
@@ -193,20 +193,9 @@ class Holder:
     """The holder process of one app (see the module's docstring)."""
 
     def __init__(self, settings: Settings):
-        ctx = mp.get_context("spawn")
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_holder_main, args=(settings, child), daemon=True, name="ecograph-validation")
-        self.process.start()
-        child.close()
+        self.process, self.conn, kind, payload = start_holder(_holder_main, (settings,), START_TIMEOUT_S, "the validation service",
+                                                              name="ecograph-validation")
         self._lock = threading.Lock()
-        if not self.conn.poll(START_TIMEOUT_S):
-            self.close()
-            raise EcographError(f"the validation service did not start within {START_TIMEOUT_S:g} s")
-        try:
-            kind, payload = self.conn.recv()
-        except EOFError as exc:
-            self.close()
-            raise EcographError("the validation service died while starting (out of memory?)") from exc
         if kind != "ready":
             self.close()
             raise EcographError(f"the validation service cannot start: {payload}", "Fix the shapes or the ontology.")
@@ -248,10 +237,7 @@ class Holder:
                 pass
 
     def close(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+        end(self.process, self.conn)
 
 
 # ------------------------------------------------------------------ in the server: one per app
