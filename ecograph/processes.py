@@ -5,6 +5,8 @@ http/validation_workers.py."""
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import signal
 
 from ecograph.errors import EcographError
 
@@ -15,6 +17,14 @@ def end(process, conn) -> None:
         process.kill()
     process.join(5)
     conn.close()
+
+
+def kill(pid: int) -> None:
+    """Stop a process of ours by its id (one a holder forked, when the holder is gone), if it is still there."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def start_holder(target, args: tuple, timeout_s: float, what: str, name: str | None = None):

@@ -22,7 +22,7 @@ from ecograph.answers import XSD_STRING, Answer, Busy, EngineCrashed, QueryTimeo
 from ecograph.answers import answer as _answer
 from ecograph.errors import EcographError, QueryError, QuerySyntaxError, UsageError
 from ecograph.namespaces import DEFAULT_GRAPH
-from ecograph.processes import end, start_holder
+from ecograph.processes import end, kill, start_holder
 
 # ------------------------------------------------------------------ oxigraph: an on-disk store, opened read-only
 
@@ -389,15 +389,8 @@ class Holder:
             with self._lock:
                 self.conn.send(("kill", pid))
                 self.conn.recv()
-        except (EOFError, OSError):
-            # the holder is gone; the worker, orphaned, is ours to stop
-            import os
-            import signal
-
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        except (EOFError, OSError):  # the holder is gone; the worker, orphaned, is ours to stop
+            kill(pid)
 
     def close(self) -> None:
         _end(self.process, self.conn)

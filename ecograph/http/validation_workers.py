@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass
 
 from ecograph.errors import DataSyntaxError, EcographError, UsageError
-from ecograph.processes import end, start_holder
+from ecograph.processes import end, kill, start_holder
 from ecograph.settings import Settings
 
 AT_ONCE = 2  # validations at a time: each may use a few hundred MB on a large upload
@@ -228,13 +228,7 @@ class Holder:
                 self.conn.send(("kill", pid))
                 self.conn.recv()
         except (EOFError, OSError):  # the holder is gone: the orphan is ours to stop
-            import os
-            import signal
-
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill(pid)
 
     def close(self) -> None:
         end(self.process, self.conn)
