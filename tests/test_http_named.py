@@ -278,3 +278,13 @@ def test_a_query_file_added_or_changed_is_seen_without_a_restart(built_root, tmp
         assert _rows(client.get("/queries/added?format=csv").get_data(as_text=True)) == [["n"], ["2"]]
     finally:
         app.extensions["ecograph"].close()
+
+
+def test_openapi_lists_each_parameter_once(client):
+    """A query that declares `layer` itself (the coverage and gap queries) gets its own `layer`, not the endpoint's too."""
+    doc = client.get("/queries/openapi.json").get_json()
+    for path, item in doc["paths"].items():
+        names = [p["name"] for p in item["get"]["parameters"]]
+        assert len(names) == len(set(names)), f"{path} lists {sorted(n for n in names if names.count(n) > 1)} twice"
+    layer = [p for p in doc["paths"]["/queries/gaps-stakeholder-phase"]["get"]["parameters"] if p["name"] == "layer"]
+    assert [p["schema"]["enum"] for p in layer] == [["stated", "all"]]

@@ -173,7 +173,9 @@ def operation(query: NamedQuery) -> dict:
         "operationId": query.name.replace("-", "_"), "summary": query.title.get("en", query.name),
         "description": query.description.get("en", ""), "x-title-ja": query.title.get("ja", ""),
         "x-description-ja": query.description.get("ja", ""), "tags": ["named queries"],
-        "parameters": parameters + _protocol_parameters(form),
+        # a name the query declares itself (layer on the coverage queries) goes to the query (run_query), so it is
+        # listed once, as the query's own; the endpoint's format / layer / timeout otherwise
+        "parameters": parameters + [p for p in _protocol_parameters(form) if p["name"] not in {q["name"] for q in parameters}],
         "responses": {"200": {"description": f"The {form} result in the negotiated format.", "content": content},
                       "400": error, "404": error, "406": error, "503": error},
     }}
