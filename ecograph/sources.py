@@ -10,11 +10,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecograph.errors import UsageError
+from ecograph.formats import OXIGRAPH
 from ecograph.namespaces import DEFAULT_GRAPH
 
-FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".ttl": ox.RdfFormat.TURTLE,
-           ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
-           ".owl": ox.RdfFormat.RDF_XML}
+FORMATS = OXIGRAPH
 QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 # The name of the store's own default graph in FROM and default-graph-uri (Apache Jena's name for it): with it a
 # dataset can be the store's default graph beside other graphs, whatever the default_graph setting.

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecograph.errors import QueryError, UsageError
+from ecograph.formats import OXIGRAPH, RDFLIB
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -60,6 +61,8 @@ def _to_ox(term: Term):
         return ox.Literal(term.value, language=term.language)
     return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or XSD + "string"))
 
+LOADED = (".nq", ".trig", ".ttl", ".nt")  # what a build writes and the CLI's store loads
+
 
 class OxigraphStore:
     """The default store: pyoxigraph, in memory or on disk (path)."""
@@ -79,8 +82,7 @@ class OxigraphStore:
 
     def load(self, path: Path) -> None:
         """Load an N-Quads, TriG, Turtle or N-Triples file."""
-        fmt = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".ttl": ox.RdfFormat.TURTLE,
-               ".nt": ox.RdfFormat.N_TRIPLES}.get(path.suffix)
+        fmt = OXIGRAPH.get(path.suffix) if path.suffix in LOADED else None
         if fmt is None:
             raise UsageError(f"cannot load {path.name}: unknown format")
         self._store.bulk_load(path=str(path), format=fmt)
@@ -117,7 +119,7 @@ class RdflibStore:
         self._ds = Dataset(default_union=True)
 
     def load(self, path: Path) -> None:
-        fmt = {".nq": "nquads", ".trig": "trig", ".ttl": "turtle", ".nt": "nt"}.get(path.suffix)
+        fmt = RDFLIB.get(path.suffix) if path.suffix in LOADED else None
         if fmt is None:
             raise UsageError(f"cannot load {path.name}: unknown format")
         if fmt in ("turtle", "nt"):

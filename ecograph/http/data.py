@@ -10,14 +10,12 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from ecograph import results
+from ecograph import formats, results
 from ecograph.http.errors import error_response
 
 blueprint = Blueprint("data", __name__)
 
-DUMP_TYPES = {".nq": "application/n-quads", ".trig": "application/trig", ".jsonld": "application/ld+json",
-              ".ttl": "text/turtle", ".nt": "application/n-triples", ".rdf": "application/rdf+xml",
-              ".html": "text/html", ".json": "application/json", ".txt": "text/plain"}
+DUMP_TYPES = {**formats.MEDIA, ".html": "text/html", ".json": "application/json", ".txt": "text/plain"}
 _ETAGS: dict[Path, tuple[float, str]] = {}
 
 

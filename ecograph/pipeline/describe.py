@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
+from ecograph import formats
 from ecograph.namespaces import BASE, ECO, ID, ONTOLOGY_IRI, bind_all
 from ecograph.serialize import Quads, from_ox, to_ox
 from ecograph.version import __version__
@@ -20,8 +21,7 @@ CATALOG = ID["catalog"]
 SERVICE = ID["service/sparql"]
 DUMPS = BASE + "dumps/"
 _SUBJECT, _OBJECT = attrgetter("subject"), attrgetter("object")
-MEDIA = {".trig": "application/trig", ".nq": "application/n-quads", ".jsonld": "application/ld+json",
-         ".ttl": "text/turtle", ".nt": "application/n-triples", ".rdf": "application/rdf+xml"}
+MEDIA = formats.MEDIA
 
 
 def _keys(graph: Graph | Quads) -> list:

@@ -18,6 +18,7 @@ from rdflib.exceptions import ParserError
 from rdflib.namespace import RDF, XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from ecograph import formats
 from ecograph.errors import DataSyntaxError
 from ecograph.namespaces import bind_all
 from ecograph.nesting import check_nesting
@@ -25,8 +26,8 @@ from ecograph.pipeline import no_cycle_collection
 from ecograph.serialize import Quads, rdflib_graph, to_ox
 from ecograph.settings import Settings
 
-FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld", ".rdf": "xml", ".owl": "xml"}
-OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+FORMATS = formats.RDFLIB
+OX_FORMATS = {suffix: formats.OXIGRAPH[suffix] for suffix in (".ttl", ".nt")}  # the data's files, which pyoxigraph reads
 DATA_GRAPHS = ("stated", "interpreted")
 
 
