@@ -22,7 +22,7 @@ from ecograph.answers import XSD_STRING, Answer, Busy, EngineCrashed, QueryTimeo
 from ecograph.answers import answer as _answer
 from ecograph.errors import EcographError, QueryError, QuerySyntaxError, UsageError
 from ecograph.namespaces import DEFAULT_GRAPH
-from ecograph.processes import end, kill, start_holder
+from ecograph.processes import HolderProcess, end
 
 # ------------------------------------------------------------------ oxigraph: an on-disk store, opened read-only
 
@@ -340,39 +340,26 @@ def _holder_main(files: list, conn) -> None:
             conn.send(True)
 
 
-class Holder:
+class Holder(HolderProcess):
     """The process that holds the release in memory and forks the query workers (storage = "memory")."""
 
     def __init__(self, files: list, start_timeout_s: float = 3600.0):
         """files: serving.Source (or paths, read with their own file: URL as base)."""
         self.files = list(files)
-        self.process, self.conn, kind, payload = start_holder(_holder_main, (self.files,), start_timeout_s, "the store")
-        self._lock = threading.Lock()
+        super().__init__(_holder_main, (self.files,), start_timeout_s, "the store")
+        kind, payload = self.started
         if kind != "ready":
             self.close()
             raise UsageError(f"the data cannot be served: {payload}", "Fix the file, or build again.")
         self.graphs: list[str] = payload["graphs"]
         self.quads: int = payload["quads"]
 
-    def alive(self) -> bool:
-        return self.process.is_alive()
-
     def fork(self) -> _Forked:
         """A new query worker, forked from the holder and connected to this process by a pipe of its own."""
-        from multiprocessing.connection import Pipe
-        from multiprocessing.reduction import send_handle
-
-        ours, theirs = Pipe()
         try:
-            with self._lock:
-                self.conn.send(("fork",))
-                send_handle(self.conn, theirs.fileno(), self.process.pid)
-                pid = self.conn.recv()
+            pid, ours = self.fork_child()
         except (EOFError, OSError) as exc:
-            ours.close()
             raise EngineCrashed("the process holding the store has died") from exc
-        finally:
-            theirs.close()
         worker = _Forked(self, pid, ours)
         if not ours.poll(60):
             worker.kill()
@@ -383,17 +370,6 @@ class Holder:
             worker.kill()
             raise EcographError("a query worker died while starting") from exc
         return worker
-
-    def kill(self, pid: int) -> None:
-        try:
-            with self._lock:
-                self.conn.send(("kill", pid))
-                self.conn.recv()
-        except (EOFError, OSError):  # the holder is gone; the worker, orphaned, is ours to stop
-            kill(pid)
-
-    def close(self) -> None:
-        _end(self.process, self.conn)
 
 
 class _Forked:
@@ -443,10 +419,9 @@ class _Worker:
         return self.process.is_alive()
 
     def kill(self) -> None:
-        _end(self.process, self.conn)
+        end(self.process, self.conn)
 
 
-_end = end  # a spawned worker, the holder
 
 
 class QueryPool:

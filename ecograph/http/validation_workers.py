@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass
 
 from ecograph.errors import DataSyntaxError, EcographError, UsageError
-from ecograph.processes import end, kill, start_holder
+from ecograph.processes import HolderProcess
 from ecograph.settings import Settings
 
 AT_ONCE = 2  # validations at a time: each may use a few hundred MB on a large upload
@@ -189,49 +189,22 @@ def _kill(pid: int, children: set[int]) -> None:
         children.discard(pid)
 
 
-class Holder:
+class Holder(HolderProcess):
     """The holder process of one app (see the module's docstring)."""
 
     def __init__(self, settings: Settings):
-        self.process, self.conn, kind, payload = start_holder(_holder_main, (settings,), START_TIMEOUT_S, "the validation service",
-                                                              name="ecograph-validation")
-        self._lock = threading.Lock()
+        super().__init__(_holder_main, (settings,), START_TIMEOUT_S, "the validation service", name="ecograph-validation")
+        kind, payload = self.started
         if kind != "ready":
             self.close()
             raise EcographError(f"the validation service cannot start: {payload}", "Fix the shapes or the ontology.")
 
-    def alive(self) -> bool:
-        return self.process.is_alive()
-
     def fork(self):
         """A new child, and the server's end of its pipe."""
-        from multiprocessing.connection import Pipe
-        from multiprocessing.reduction import send_handle
-
-        ours, theirs = Pipe()
         try:
-            with self._lock:
-                self.conn.send(("fork",))
-                send_handle(self.conn, theirs.fileno(), self.process.pid)
-                pid = self.conn.recv()
+            return self.fork_child()
         except (EOFError, OSError) as exc:
-            ours.close()
             raise ValidationCrashed("the process holding the shapes has died; it is started again on the next validation") from exc
-        finally:
-            theirs.close()
-        return pid, ours
-
-    def kill(self, pid: int) -> None:
-        """Kill (and reap) a child; one that has already answered is only reaped."""
-        try:
-            with self._lock:
-                self.conn.send(("kill", pid))
-                self.conn.recv()
-        except (EOFError, OSError):  # the holder is gone: the orphan is ours to stop
-            kill(pid)
-
-    def close(self) -> None:
-        end(self.process, self.conn)
 
 
 # ------------------------------------------------------------------ in the server: one per app
