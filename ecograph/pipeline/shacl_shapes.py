@@ -7,6 +7,7 @@ validator then hands the shapes to pyshacl, the reference."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -583,10 +584,10 @@ _PREFIXED = re.compile(r"(?<![\w?$<])([A-Za-z][\w.-]*)?:((?:[\w.-]|%[0-9A-Fa-f]{
 _ANY_PREDICATE = re.compile(r"(?:[?$]\w+|<>|\]|[\w-]*:[\w.-]*)\s+[?$]\w+\s+(?:[?$]\w+|<>|\[|\(|\"\"|[\w-]*:[\w.-]*|[-+]?\d)|;\s*[?$]\w+\s|!")
 
 
-def predicates_of(query: str) -> set[str] | None:
+@functools.lru_cache(maxsize=1024)
+def predicates_of(query: str) -> frozenset[str] | None:
     """The IRIs a SPARQL query names (a superset of the predicates its patterns can match), or None when a pattern
     may match any predicate (a variable or a negated property set in the predicate's place)."""
-    iris = {m.group(2) for m in _PREFIX_DECLARATION.finditer(query)}
     prefixes = {m.group(1): m.group(2) for m in _PREFIX_DECLARATION.finditer(query)}
     body = _PREFIX_DECLARATION.sub(" ", query)
     found = {m.group(0)[1:-1] for m in _LEXEMES.finditer(body) if m.group(0).startswith("<")}
@@ -598,7 +599,7 @@ def predicates_of(query: str) -> set[str] | None:
             found.add(prefixes[m.group(1) or ""] + m.group(2))
     if re.search(r"(?<![\w?$:])a(?![\w:])", text):
         found.add(str(RDF.type))
-    return found - iris | (found & iris)
+    return frozenset(found)
 
 
 def needs_prebinding(select: str) -> bool:
