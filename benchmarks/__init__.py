@@ -2,7 +2,7 @@
 pyoxigraph, rdflib-endpoint, rdflib in memory and (issue 6) Virtuoso, at several scales. Run it with `scripts/bench`.
 
     workload.py   the named queries (and their parameters written into the text for rdflib) and point lookups
-    data.py       the N-Quads file of a scale: the seed build plus synthetic triples (ecograph.synth)
+    data.py       the N-Quads file of a scale: the seed build plus synthetic triples (ecograph.tools.synth)
     engines.py    the engines: servers on loopback, in-memory engines in child processes; their memory (RSS, PSS)
     virtuoso.py   Virtuoso, and ecograph's front over it (where Virtuoso is installed)
     measure.py    latency (warm-up, p50, p95, time limit), throughput of loopback clients, the build

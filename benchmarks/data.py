@@ -102,11 +102,11 @@ def seed_scale(root: Path, lookups: int, seed: int) -> ScaleData:
 
 
 def synthetic_scale(label: str, triples: int, seed_nq: Path, work: Path, lookups: int, seed: int) -> ScaleData:
-    """`ecograph.synth.synthesize` writes a project root with the synthetic data; its triples join the seed build."""
+    """`ecograph.tools.synth.synthesize` writes a project root with the synthetic data; its triples join the seed build."""
     try:
-        from ecograph.synth import synthesize
+        from ecograph.tools.synth import synthesize
     except ImportError as exc:
-        raise SystemExit(f"scale {label} needs synthetic data, and ecograph.synth is not available ({exc}); "
+        raise SystemExit(f"scale {label} needs synthetic data, and ecograph.tools.synth is not available ({exc}); "
                          "use --scales seed") from exc
     root = work / f"root-{label}"
     if root.exists():

@@ -1,5 +1,5 @@
 """What a run found, written three ways: the raw JSON (with the machine it ran on), a Markdown table, and an
-SVG chart of cost against scale (drawn with ecograph.charts). Ratios are computed here, from the raw results;
+SVG chart of cost against scale (drawn with ecograph.report.charts). Ratios are computed here, from the raw results;
 nothing is asserted."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from benchmarks.measure import geomean
 from benchmarks.workload import TARGET_GROUPS
-from ecograph import charts
+from ecograph.report import charts
 from ecograph.settings import PROJECT_ROOT
 
 PEERS = ("rdflib-endpoint", "rdflib")
@@ -295,11 +295,11 @@ def markdown(results: dict) -> str:
 
 
 def _virtuoso_text() -> str:
-    return ("virtuoso is Debian's Virtuoso Open Source 7 (configured, started and bulk-loaded by ecograph/virtuoso.py: "
+    return ("virtuoso is Debian's Virtuoso Open Source 7 (configured, started and bulk-loaded by ecograph/tools/virtuoso.py: "
             "loopback only, buffers for 2 GB, MaxQueryExecutionTime at the time limit; a partial answer it stops there "
             "counts as the limit), asked at its own /sparql endpoint over loopback HTTP (POST, JSON) exactly what "
             "ecograph's remote store sends it: the project prefixes, the named query's parameters bound as BINDs "
-            "(ecograph/remote.py), the union of the file's graphs as the default graph by default-graph-uri. Its load "
+            "(ecograph/engine/remote.py), the union of the file's graphs as the default graph by default-graph-uri. Its load "
             "time is its start plus the bulk load (ld_dir + rdf_loader_run, checked per graph against counts from the "
             "file). ecograph-virtuoso is ecograph's front (`ecograph --store URL serve`, answer cache off) over its own "
             "such Virtuoso (its load time and memory hold both). Where Virtuoso 7.2.5 answers a named query wrongly "

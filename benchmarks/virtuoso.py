@@ -1,8 +1,8 @@
 """The Virtuoso rows of the benchmark (issue 6, item 3): Debian's Virtuoso Open Source 7, started, bulk-loaded and
-stopped by ecograph/virtuoso.py, as
+stopped by ecograph/tools/virtuoso.py, as
 
 - `virtuoso`: Virtuoso's own /sparql endpoint over loopback HTTP (POST, JSON), sent exactly what ecograph's front
-  sends it (ecograph/remote.py: the prologue, the parameters bound as BINDs, the union of the file's graphs as the
+  sends it (ecograph/engine/remote.py: the prologue, the parameters bound as BINDs, the union of the file's graphs as the
   default graph by default-graph-uri);
 - `ecograph-virtuoso`: ecograph's front (`ecograph --store URL serve`, answer cache off) over that Virtuoso.
 
@@ -26,12 +26,12 @@ from pathlib import Path
 
 from benchmarks.engines import JSON_RESULTS, Client, EcographServer, Outcome, Request, Server, alive, descendants, free_port, timed
 from benchmarks.workload import Named, prefixes
-from ecograph import virtuoso as vt
-from ecograph.remote import bind, dataset, prologue
+from ecograph.engine.remote import bind, dataset, prologue
+from ecograph.tools import virtuoso as vt
 
 ENGINES = ("virtuoso", "ecograph-virtuoso")
 DESCRIBE_ACCEPT = "application/n-triples, text/turtle;q=0.5"  # what ecograph's remote store asks for (remote.py)
-MEMORY_GB = 2.0  # ecograph/virtuoso.py's default: Virtuoso's buffers sized for 2 GB
+MEMORY_GB = 2.0  # ecograph/tools/virtuoso.py's default: Virtuoso's buffers sized for 2 GB
 
 
 def missing() -> str | None:
@@ -116,7 +116,7 @@ class VirtuosoServer(Server):
         return [self.pid, *descendants(self.pid)] if self.pid and alive(self.pid) else []
 
     def stop(self, force: bool = False) -> None:
-        """By its process id (ecograph/virtuoso.py: SIGTERM, SIGKILL after a grace time); SIGKILL at once when forced."""
+        """By its process id (ecograph/tools/virtuoso.py: SIGTERM, SIGKILL after a grace time); SIGKILL at once when forced."""
         if self.pid is None:
             return
         self.rss_kib()
@@ -142,7 +142,7 @@ class VirtuosoServer(Server):
                        {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}, stopped=stopped_by_virtuoso)
 
     def named(self, q: Named) -> Request:
-        """What ecograph's front sends for GET /queries/NAME (ecograph/remote.py RemotePool._run)."""
+        """What ecograph's front sends for GET /queries/NAME (ecograph/engine/remote.py RemotePool._run)."""
         job = {"prefixes": prefixes(), "base_iri": self.endpoint()}
         return self._post(prologue(job) + bind(q.text, q.substitutions), JSON_RESULTS)
 

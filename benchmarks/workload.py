@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecograph.guard import spans
+from ecograph.engine.guard import spans
 from ecograph.namespaces import PREFIXES, sparql_prefixes
 from ecograph.queries import NamedQuery
 

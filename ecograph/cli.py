@@ -42,7 +42,7 @@ def _named_graph(ctx, param, values: tuple[str, ...]) -> list:
     """--named-graph [IRI=]FILE as serving.Source: IRI= only when what stands before the first '=' has a scheme."""
     import re
 
-    from ecograph.serving import Source
+    from ecograph.engine.serving import Source
 
     sources = []
     for value in values:
@@ -150,9 +150,9 @@ def validate(settings, files: tuple[Path, ...], fmt: str, alone: bool, shape_fil
 @click.pass_obj
 def reason(settings, fmt: str) -> None:
     """Run OWL-RL reasoning on the project's data and show what it infers (asserted triples excluded)."""
-    from ecograph import serialize
     from ecograph.pipeline.load import load_sources
     from ecograph.pipeline.reason import reason as run_reason
+    from ecograph.rdf import serialize
 
     inferences = run_reason(load_sources(settings), settings.reasoner)
     if fmt == "ttl":
@@ -218,7 +218,7 @@ def check(settings) -> None:
 @click.pass_obj
 def report(settings, output: Path | None, lang: str) -> None:
     """Write the coverage-and-gaps report: one self-contained HTML page (ja and en), SVG charts from the named queries."""
-    from ecograph.report import render
+    from ecograph.report.page import render
 
     html = render(settings, (lang, "en" if lang == "ja" else "ja"))
     if output is None:
@@ -284,7 +284,7 @@ def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, 
 @click.pass_obj
 def synth(settings, triples: int, seed: int, out: Path, force: bool) -> None:
     """Write a project root with the seed plus a synthetic ecosystem shaped like it, for scale tests (build it with --root)."""
-    from ecograph.synth import check_out, synthesize
+    from ecograph.tools.synth import check_out, synthesize
 
     check_out(out, force)
     with click.progressbar(length=triples, label="synthesising", file=sys.stderr) as bar:
@@ -299,7 +299,7 @@ def synth(settings, triples: int, seed: int, out: Path, force: bool) -> None:
 def load(settings, into: str) -> None:
     """Bulk-load the current build (dist/dataset.nq, named graphs kept) into a SPARQL store, replacing the build's
     graphs there, and check the triples per graph. Then: ecograph --store ENDPOINT serve."""
-    from ecograph.virtuoso import bulk_load
+    from ecograph.tools.virtuoso import bulk_load
 
     loaded = bulk_load(into, settings.dist)
     for graph, count in sorted(loaded.items()):
@@ -311,7 +311,7 @@ def load(settings, into: str) -> None:
 @click.pass_obj
 def docs(settings) -> None:
     """Regenerate the generated pages in docs/ (cli.md, queries.md, settings.md, ontology.html)."""
-    from ecograph.docs import write_all
+    from ecograph.docs.reference import write_all
 
     for path in write_all(main, settings.root / "docs"):
         click.echo(f"wrote {path.relative_to(settings.root)}", err=True)

@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ecograph.engine.store import Result, Term, open_store
 from ecograph.errors import NotBuiltError, UsageError
 from ecograph.namespaces import PREFIXES, sparql_prefixes
 from ecograph.settings import Settings, load_settings
-from ecograph.store import Result, Term, open_store
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\s*(title|description)(?:@(ja|en))?\s*:\s*(.*)$")

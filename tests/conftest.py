@@ -76,7 +76,7 @@ def virtuoso(built_root, tmp_path_factory):
     import os
     from types import SimpleNamespace
 
-    from ecograph import virtuoso as v
+    from ecograph.tools import virtuoso as v
     from tests.servers import free_port
 
     if shutil.which(v.BINARY) is None:

@@ -15,9 +15,9 @@ from ecograph.pipeline.load import DATA_GRAPHS, Sources, _files, load_graph, loa
 from ecograph.pipeline.publish import write_release
 from ecograph.pipeline.reason import Inferences, reason
 from ecograph.pipeline.validate import validate
-from ecograph.serialize import Quads, rdflib_graph
+from ecograph.rdf.serialize import Quads, rdflib_graph
 from ecograph.settings import PROJECT_ROOT
-from ecograph.synth import synthesize
+from ecograph.tools.synth import synthesize
 from tests.conftest import settings_for
 
 PREFIXES = "@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
@@ -152,7 +152,7 @@ def test_void_counts_of_graphs_that_share_triples_are_rdflibs(synth_root):
     from rdflib.namespace import VOID
 
     from ecograph.pipeline.describe import DATASET, describe
-    from ecograph.serialize import quads
+    from ecograph.rdf.serialize import quads
 
     sources = load_sources(settings_for(synth_root))
     stated, interpreted = sources.parsed("stated"), sources.parsed("interpreted")

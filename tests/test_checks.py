@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from ecograph.cli import main
+from ecograph.engine.store import OxigraphStore
 from ecograph.namespaces import sparql_prefixes
 from ecograph.queries import NamedQuery
 from ecograph.settings import PROJECT_ROOT
-from ecograph.store import OxigraphStore
 
 CHECKS = sorted((PROJECT_ROOT / "queries" / "checks").glob("*-violation.rq"))
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"

@@ -7,8 +7,8 @@ from dataclasses import fields
 
 import pytest
 
-from ecograph import docs
 from ecograph.cli import main
+from ecograph.docs import reference as docs
 from ecograph.settings import PROJECT_ROOT, Settings
 
 DOCS = PROJECT_ROOT / "docs"

@@ -39,11 +39,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from ecograph.engine.store import OxigraphStore
 from ecograph.errors import UsageError
 from ecograph.namespaces import sparql_prefixes
 from ecograph.queries import catalogue, run_named
 from ecograph.settings import PROJECT_ROOT
-from ecograph.store import OxigraphStore
 
 ID = "https://w3id.org/ecograph/id/"
 ECO = "https://w3id.org/ecograph/ontology#"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from ecograph import guard
+from ecograph.engine import guard
 
 RFC_BASE = "http://a/b/c/d;p?q"
 # RFC 3986 section 5.4.1 (normal) and 5.4.2 (abnormal) examples: reference -> target

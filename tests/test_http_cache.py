@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecograph import cache
+from ecograph.engine import cache
 from ecograph.http import create_app
 from tests.conftest import settings_for
 

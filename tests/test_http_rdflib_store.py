@@ -17,9 +17,9 @@ from decimal import Decimal, InvalidOperation
 import pytest
 import rdflib
 
+from ecograph.engine.serving import serve_release
 from ecograph.errors import UsageError
 from ecograph.http import create_app
-from ecograph.serving import serve_release
 from tests.servers import running_server
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

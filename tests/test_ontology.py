@@ -18,9 +18,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SH, SKOS, TIME, VANN, VOID, XSD, DefinedNamespaceMeta
 
-from ecograph import ontodoc, serialize
+from ecograph.docs import ontology as ontodoc
 from ecograph.namespaces import BASE, ECO, FRAPO, ONTOLOGY_IRI, PREFIXES
 from ecograph.pipeline.load import load_sources
+from ecograph.rdf import serialize
 from ecograph.settings import load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"

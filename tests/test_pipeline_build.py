@@ -158,7 +158,7 @@ def test_unknown_prefix_is_named_with_a_hint(project, runner):
 
 
 def test_failed_publish_keeps_the_last_good_release(built_copy, monkeypatch):
-    from ecograph import serialize
+    from ecograph.rdf import serialize
 
     before = _fingerprint(built_copy / "dist")
     # make the source different, so that the release would be new

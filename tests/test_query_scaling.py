@@ -11,11 +11,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from ecograph.engine.remote import bind
 from ecograph.namespaces import INTERPRETED, ONTOLOGY, STATED
 from ecograph.queries import catalogue
-from ecograph.remote import bind
 from ecograph.settings import PROJECT_ROOT
-from ecograph.synth import synthesize
+from ecograph.tools.synth import synthesize
 from tests.helpers.rows import oxigraph_rows as rows
 
 QUERIES = catalogue()

@@ -9,9 +9,9 @@ from rdflib import Literal
 from ecograph.errors import UsageError
 from ecograph.pipeline.load import load_sources
 from ecograph.pipeline.reason import _useful, reason
-from ecograph.serialize import Quads
+from ecograph.rdf.serialize import Quads
 from ecograph.settings import PROJECT_ROOT
-from ecograph.synth import synthesize
+from ecograph.tools.synth import synthesize
 from tests.conftest import settings_for
 
 

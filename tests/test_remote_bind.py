@@ -1,5 +1,5 @@
 """Parameters on a remote store: with no binding protocol in SPARQL, ecograph writes them into the query as
-BINDs from typed terms (ecograph/remote.py). Shown equal to the embedded engine's own binding for every named
+BINDs from typed terms (ecograph/engine/remote.py). Shown equal to the embedded engine's own binding for every named
 query, on the embedded engine itself, so that no remote store is needed here; and never open to injection."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from ecograph.engine.remote import bind, dataset, term_text
 from ecograph.errors import QueryError
 from ecograph.queries import catalogue
-from ecograph.remote import bind, dataset, term_text
 from tests.helpers.rows import oxigraph_rows as _rows
 
 QUERIES = catalogue()

@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ecograph import queries, report
+from ecograph import queries
 from ecograph.cli import main
+from ecograph.engine.store import Term
 from ecograph.queries import run_named
-from ecograph.store import Term
+from ecograph.report import page as report
 
 SVG = "{http://www.w3.org/2000/svg}"
 CHARTS = {  # chart id -> texts its title and axis labels must hold (both languages; 億円 where money)

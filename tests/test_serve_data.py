@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ecograph.cli import main
-from ecograph.serving import DEFAULT_GRAPH_IRI, Source
+from ecograph.engine.serving import DEFAULT_GRAPH_IRI, Source
 from tests.conftest import data_app
 
 RELATIVE = "<s> <p> <o> .\n"

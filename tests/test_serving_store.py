@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
+from ecograph.engine.serving import serve_release
 from ecograph.errors import NotBuiltError
-from ecograph.serving import serve_release
 from tests.conftest import settings_for
 
 

@@ -21,7 +21,7 @@ from ecograph.pipeline.load import load_sources
 from ecograph.pipeline.validate import validate
 from ecograph.queries import NamedQuery, run, run_named
 from ecograph.settings import PROJECT_ROOT
-from ecograph.synth import synthesize
+from ecograph.tools.synth import synthesize
 from tests.conftest import copy_project, settings_for
 
 SYN = "https://w3id.org/ecograph/id/synthetic/"

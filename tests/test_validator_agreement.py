@@ -1,4 +1,4 @@
-"""The oxigraph validator (ecograph/pipeline/shacl.py) agrees with pyshacl, the reference (issue 5, part 4).
+"""The oxigraph validator (ecograph/shacl/validator.py) agrees with pyshacl, the reference (issue 5, part 4).
 
 On the seed and on every fixture under tests/shapes/, both give the same conformance and the same results,
 compared as (severity, shape, focus, path, value) with how often each occurs, and the same messages wherever
@@ -18,10 +18,12 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH
 
 from ecograph.errors import UsageError
-from ecograph.pipeline import shacl, shacl_store, validate
+from ecograph.pipeline import validate
 from ecograph.pipeline.load import load_sources
-from ecograph.pipeline.shacl_shapes import Shapes, UnsupportedShapes, needs_prebinding, prebound_text, predicates_of
 from ecograph.settings import Settings, load_settings
+from ecograph.shacl import store as shacl_store
+from ecograph.shacl import validator as shacl
+from ecograph.shacl.shapes import Shapes, UnsupportedShapes, needs_prebinding, prebound_text, predicates_of
 from tests.helpers.shapes import ONTOLOGY, SHAPES, SHARED
 from tests.helpers.shapes import fixtures as _fixtures
 from tests.helpers.shapes import parse as _parse

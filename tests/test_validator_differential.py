@@ -1,4 +1,4 @@
-"""Differential test: the oxigraph validator (ecograph/pipeline/shacl.py) against pyshacl, the reference, on the
+"""Differential test: the oxigraph validator (ecograph/shacl/validator.py) against pyshacl, the reference, on the
 project's own shapes.
 
 Each example is a small graph: one real resource of data/ with everything it points to (so that all else conforms),

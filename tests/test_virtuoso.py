@@ -1,5 +1,5 @@
 """ecograph on a remote store: a real Virtuoso (Debian's virtuoso-opensource-7, started on loopback and
-bulk-loaded by ecograph/virtuoso.py) behind ecograph's own front. The same requests go to the front on the
+bulk-loaded by ecograph/tools/virtuoso.py) behind ecograph's own front. The same requests go to the front on the
 embedded store and on Virtuoso, and must get the same answers, except for the differences listed here and in
 the README (each one a named query Virtuoso 7.2.5 answers wrongly or fails on; strict, so a fixed one shows)."""
 
@@ -11,8 +11,8 @@ import pytest
 import rdflib
 
 from ecograph.cli import main
+from ecograph.engine.remote import StoreUnavailable, check_counts
 from ecograph.queries import catalogue
-from ecograph.remote import StoreUnavailable, check_counts
 from tests.helpers.virtuoso_known import KNOWN_DIFFERENCES
 
 QUERIES = sorted(catalogue())
@@ -228,7 +228,7 @@ def nested_graph(virtuoso):
 
     import pyoxigraph as ox
 
-    from ecograph.virtuoso import _isql
+    from ecograph.tools.virtuoso import _isql
 
     address = virtuoso.isql.removeprefix("isql://")
     password = os.environ.get("ECOGRAPH_VIRTUOSO_PASSWORD", "dba")
@@ -242,7 +242,7 @@ def nested_graph(virtuoso):
 
 
 def _nested_answers(virtuoso, store, query) -> tuple[list, list]:
-    from ecograph.remote import RemotePool
+    from ecograph.engine.remote import RemotePool
 
     remote = RemotePool(virtuoso.endpoint, [NESTED_GRAPH]).run({"query": query, "form": "SELECT", "max_rows": 10_000}, 30)
     embedded = [tuple(None if t is None else t.value for t in s) for s in store.query(query)]

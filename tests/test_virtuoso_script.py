@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _status(env: dict) -> dict:
-    out = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "ecograph.virtuoso", "status"], env=env,
+    out = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "ecograph.tools.virtuoso", "status"], env=env,
                          capture_output=True, text=True, check=True, cwd=REPO)
     return json.loads(out.stdout)
 

@@ -30,9 +30,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH
 
 from ecograph.cli import main
-from ecograph.pipeline.shacl_shapes import ShapesError, UnsupportedShapes
 from ecograph.pipeline.validate import validate_graph
 from ecograph.settings import load_settings
+from ecograph.shacl.shapes import ShapesError, UnsupportedShapes
 
 SUITE = Path(__file__).resolve().parent / "w3c" / "shacl" / "tests"
 UNLISTED = ("sparql/component/nodeValidator-001.ttl",)  # in the suite, in no manifest

@@ -48,7 +48,7 @@ from urllib.parse import unquote, urlencode, urljoin
 import pyoxigraph as ox
 import pytest
 
-from ecograph import guard
+from ecograph.engine import guard
 from tests.servers import running_server
 from tests.sparql_answers import RS, Answer, csv_rows, graph, rdf_results, same, solutions, values
 
@@ -58,7 +58,7 @@ NOT_VENDORED = {"sparql11/syntax-query/manifest.ttl"}  # syntax tests only
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 QT = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-STORE_DEFAULT_GRAPH = "urn:x-arq:DefaultGraph"  # the store's own default graph (ecograph.serving.DEFAULT_GRAPH_IRI)
+STORE_DEFAULT_GRAPH = "urn:x-arq:DefaultGraph"  # the store's own default graph (ecograph.engine.serving.DEFAULT_GRAPH_IRI)
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".rdf": ox.RdfFormat.RDF_XML}
 RESULT_FORMATS = {".srx": ox.QueryResultsFormat.XML, ".srj": ox.QueryResultsFormat.JSON, ".tsv": ox.QueryResultsFormat.TSV}
 MEDIA = {".srx": "application/sparql-results+xml", ".srj": "application/sparql-results+json", ".tsv": "text/tab-separated-values",

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from ecograph.serving import serve_release
-from ecograph.workers import EngineCrashed, QueryPool, QueryTimeout
+from ecograph.engine.serving import serve_release
+from ecograph.engine.workers import EngineCrashed, QueryPool, QueryTimeout
 
 
 @pytest.fixture(scope="module", params=["memory", "disk"])
@@ -88,8 +88,8 @@ def _wait_gone(pid: int) -> None:
 
 
 def test_a_file_the_holder_cannot_read_is_a_usage_error(built_settings, tmp_path):
+    from ecograph.engine.serving import serve_files
     from ecograph.errors import UsageError
-    from ecograph.serving import serve_files
 
     broken = tmp_path / "broken.nq"
     broken.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n<urn:a> <urn:b> \"unterminated .\n", encoding="utf-8")

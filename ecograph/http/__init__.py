@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Flask, request
 
-from ecograph.cache import AnswerCache
+from ecograph.engine.cache import AnswerCache
 from ecograph.settings import Settings, load_settings
 
 # What a cross-origin page may send: Content-Type (application/sparql-query, a form), Accept (result formats),
@@ -37,7 +37,7 @@ class Engine:
         if self._served is None:
             with self._lock:
                 if self._served is None:
-                    from ecograph.serving import serve_files, serve_release
+                    from ecograph.engine.serving import serve_files, serve_release
 
                     self._served = serve_files(self.data_files, self.settings) if self.data_files else serve_release(self.settings)
         return self._served
@@ -48,11 +48,11 @@ class Engine:
             served = self.served
             with self._lock:
                 if self._pool is None:
-                    from ecograph.serving import is_remote
-                    from ecograph.workers import QueryPool
+                    from ecograph.engine.serving import is_remote
+                    from ecograph.engine.workers import QueryPool
 
-                    if is_remote(self.settings.store):  # a SPARQL endpoint behind this front (ecograph/remote.py)
-                        from ecograph.remote import RemotePool
+                    if is_remote(self.settings.store):  # a SPARQL endpoint behind this front (ecograph/engine/remote.py)
+                        from ecograph.engine.remote import RemotePool
 
                         self._pool = RemotePool(self.settings.store, served.graphs, self.settings.workers)
                     elif self.settings.store == "rdflib":  # the fallback: each worker loads the files into memory
@@ -72,7 +72,8 @@ class Engine:
 
 def create_app(settings: Settings | None = None, data_files: list[Path] | None = None) -> Flask:
     """The WSGI application serving the built graph (or data_files instead)."""
-    from ecograph.http import data, errors, gsp, linked, named, ops, report, sparql, ui, validation
+    from ecograph.http import data, gsp, linked, named, ops, report, sparql, ui, validation
+    from ecograph.http import error_handlers as errors
 
     settings = settings or load_settings()
     app = Flask(__name__, static_folder=None)  # ui.py serves static/ with caching headers

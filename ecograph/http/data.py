@@ -10,8 +10,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from ecograph import formats, results
-from ecograph.http.errors import error_response
+from ecograph.engine import results
+from ecograph.http.error_handlers import error_response
+from ecograph.rdf import formats
 
 blueprint = Blueprint("data", __name__)
 

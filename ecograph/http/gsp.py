@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from ecograph import results
+from ecograph.engine import results
+from ecograph.engine.guard import Refused
 from ecograph.errors import UsageError
-from ecograph.guard import Refused
 from ecograph.http.sparql import NotAcceptable
 
 blueprint = Blueprint("gsp", __name__)

@@ -46,13 +46,14 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request
 
-from ecograph import ontodoc, results
+from ecograph.docs import ontology as ontodoc
+from ecograph.engine import results
+from ecograph.engine.workers import to_ox
 from ecograph.errors import UsageError
 from ecograph.http import pages, ui
 from ecograph.http.data import send_file_cached
 from ecograph.http.language import html_context, language
 from ecograph.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
-from ecograph.workers import to_ox
 
 blueprint = Blueprint("linked", __name__)
 

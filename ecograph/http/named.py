@@ -12,7 +12,8 @@ import os
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from markupsafe import escape
 
-from ecograph import __version__, guard, results
+from ecograph import __version__
+from ecograph.engine import guard, results
 from ecograph.errors import UsageError
 from ecograph.http import sparql
 from ecograph.queries import NamedQuery, Param, catalogue

@@ -17,10 +17,10 @@ from http import HTTPStatus
 
 from flask import Blueprint, Response, current_app, g, request
 
-from ecograph import guard
+from ecograph.engine import guard
+from ecograph.engine.workers import Busy, EngineCrashed, QueryTimeout
 from ecograph.errors import DataSyntaxError, EcographError, NotBuiltError, QueryError, UsageError
-from ecograph.http.errors import exception_response
-from ecograph.workers import Busy, EngineCrashed, QueryTimeout
+from ecograph.http.error_handlers import exception_response
 
 blueprint = Blueprint("ops", __name__)
 access_log = logging.getLogger("ecograph.access")

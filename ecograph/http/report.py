@@ -1,4 +1,4 @@
-"""GET /report: the coverage-and-gaps report, the same HTML as `ecograph report` (ecograph/report.py).
+"""GET /report: the coverage-and-gaps report, the same HTML as `ecograph report` (ecograph/report/page.py).
 
 The report runs its named queries with queries.run_named, the CLI's path: an in-memory pyoxigraph store loaded
 from the served release's dataset.nq, in this process, not through the worker pool. That is deliberate: the
@@ -31,7 +31,7 @@ class NoReport(UsageError):
 
 @blueprint.route("/report")
 def report():
-    from ecograph.report import render
+    from ecograph.report.page import render
 
     served = current_app.extensions["ecograph"].served
     if served.dist is None:

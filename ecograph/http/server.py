@@ -18,7 +18,7 @@ from waitress.server import BaseWSGIServer
 from waitress.task import ErrorTask
 from werkzeug.exceptions import default_exceptions
 
-from ecograph.http.errors import HINTS
+from ecograph.http.error_handlers import HINTS
 from ecograph.settings import Settings
 
 MARGIN_BYTES = 65_536

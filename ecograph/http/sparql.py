@@ -11,12 +11,12 @@ from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from ecograph import cache, guard, results
+from ecograph.engine import cache, guard, results
+from ecograph.engine.serving import DEFAULT_GRAPH_IRI
 from ecograph.errors import QueryError, UsageError
 from ecograph.http import ui
-from ecograph.http.describe import SD_TYPES, service_description
+from ecograph.http.service import SD_TYPES, service_description
 from ecograph.namespaces import BASE, PREFIXES
-from ecograph.serving import DEFAULT_GRAPH_IRI
 
 blueprint = Blueprint("sparql", __name__)
 # GET /sparql with no query: the service description (Turtle first, for curl and harvesters), or the query UI

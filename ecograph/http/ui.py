@@ -23,7 +23,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, request
 from werkzeug.security import safe_join
 
-from ecograph import guard
+from ecograph.engine import guard
 from ecograph.http import pages
 from ecograph.http.data import send_file_cached
 from ecograph.http.language import html_context

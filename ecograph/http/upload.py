@@ -17,9 +17,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from ecograph.errors import DataSyntaxError, UsageError
 from ecograph.namespaces import bind_all
-from ecograph.nesting import check_nesting
 from ecograph.pipeline.load import parse_bytes
 from ecograph.pipeline.validate import ValidationReport
+from ecograph.rdf.nesting import check_nesting
 
 UPLOAD = "upload"  # how a syntax error names the body
 UPLOAD_BASE = "http://upload.invalid/"  # relative IRIs resolve here (.invalid never resolves: RFC 2606)

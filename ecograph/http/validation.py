@@ -13,7 +13,7 @@ import weakref
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from ecograph import results
+from ecograph.engine import results
 from ecograph.errors import UsageError
 from ecograph.http.ops import note_reason
 from ecograph.http.upload import REPORT_FORMATS, REPORT_TYPES, check_media_type

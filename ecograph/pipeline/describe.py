@@ -10,9 +10,9 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
-from ecograph import formats
 from ecograph.namespaces import BASE, ECO, ID, ONTOLOGY_IRI, bind_all
-from ecograph.serialize import Quads, from_ox, to_ox
+from ecograph.rdf import formats
+from ecograph.rdf.serialize import Quads, from_ox, to_ox
 from ecograph.version import __version__
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")

@@ -18,12 +18,12 @@ from rdflib.exceptions import ParserError
 from rdflib.namespace import RDF, XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from ecograph import formats
 from ecograph.errors import DataSyntaxError
 from ecograph.namespaces import bind_all
-from ecograph.nesting import check_nesting
 from ecograph.pipeline import no_cycle_collection
-from ecograph.serialize import Quads, rdflib_graph, to_ox
+from ecograph.rdf import formats
+from ecograph.rdf.nesting import check_nesting
+from ecograph.rdf.serialize import Quads, rdflib_graph, to_ox
 from ecograph.settings import Settings
 
 FORMATS = formats.RDFLIB

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from ecograph import ontodoc, serialize
+from ecograph.docs import ontology as ontodoc
 from ecograph.errors import BuildError
 from ecograph.namespaces import INFERRED, INFERRED_INTERPRETED, INTERPRETED, METADATA, ONTOLOGY, SHAPES, STATED
 from ecograph.pipeline import no_cycle_collection
@@ -24,7 +24,8 @@ from ecograph.pipeline.describe import describe
 from ecograph.pipeline.load import Sources
 from ecograph.pipeline.reason import Inferences
 from ecograph.pipeline.validate import ValidationReport
-from ecograph.serialize import Quads
+from ecograph.rdf import serialize
+from ecograph.rdf.serialize import Quads
 from ecograph.settings import Settings
 from ecograph.version import __version__
 

@@ -20,7 +20,7 @@ from ecograph.errors import UsageError
 from ecograph.namespaces import BASE, bind_all
 from ecograph.pipeline import no_cycle_collection
 from ecograph.pipeline.load import Sources
-from ecograph.serialize import Quads, quads, rdflib_graph
+from ecograph.rdf.serialize import Quads, quads, rdflib_graph
 
 # Triples that the OWL-RL rules add to every graph and that tell a user nothing about the ecosystem.
 _TRIVIAL_PREDICATES = {OWL.sameAs}

@@ -20,11 +20,11 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
 
 from ecograph.errors import UsageError
 from ecograph.namespaces import ECO, bind_all
-from ecograph.pipeline import shacl
 from ecograph.pipeline.load import DATA_GRAPHS, Sources, blank_labels, load_sources
-from ecograph.pipeline.shacl_shapes import ShapesError, UnsupportedShapes
-from ecograph.serialize import Quads, from_ox, rdflib_graph, to_ox
+from ecograph.rdf.serialize import Quads, from_ox, rdflib_graph, to_ox
 from ecograph.settings import Settings, load_settings
+from ecograph.shacl import validator as shacl
+from ecograph.shacl.shapes import ShapesError, UnsupportedShapes
 
 VALIDATORS = ("auto", "oxigraph", "pyshacl")
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}

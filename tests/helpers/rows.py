@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ecograph.engine.workers import to_ox
 from ecograph.namespaces import PREFIXES
-from ecograph.workers import to_ox
 
 
 def oxigraph_rows(store, text, substitutions=None):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, current_app, request
 
-from ecograph import results
+from ecograph.engine import results
 from ecograph.namespaces import ECO
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -19,11 +19,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecograph.errors import UsageError
-from ecograph.settings import Settings
 
 # What a store serves, and how each file is read, live in sources.py (workers.py reads them too).
-from ecograph.sources import DEFAULT_GRAPH_IRI, FORMATS, QUAD_FORMATS, Source, as_source, load_into, quads_of  # noqa: F401
-from ecograph.sources import file_format as _format
+from ecograph.rdf.sources import DEFAULT_GRAPH_IRI, FORMATS, QUAD_FORMATS, Source, as_source, load_into, quads_of  # noqa: F401
+from ecograph.rdf.sources import file_format as _format
+from ecograph.settings import Settings
 
 
 @dataclass
@@ -93,7 +93,7 @@ def _serve_remote(settings: Settings, dist: Path | None, files: list[Source], re
     exactly the triples of this build (counted per graph), or the server refuses to start."""
     import json
 
-    from ecograph.remote import check_counts
+    from ecograph.engine.remote import check_counts
 
     if dist is None:
         raise UsageError("a remote store serves a build: --data cannot be used with --store URL",
@@ -114,7 +114,7 @@ def _serve(settings: Settings, files: list[Source], release: str, dist: Path | N
     if settings.store != "oxigraph":
         raise UsageError(f"unknown store '{settings.store}'", "Use 'oxigraph', 'rdflib' or the URL of a SPARQL endpoint.")
     if settings.storage == "memory":
-        from ecograph.workers import Holder
+        from ecograph.engine.workers import Holder
 
         holder = Holder(files)
         return Served(store=None, graphs=holder.graphs, release=release, dist=dist, files=files, holder=holder)
@@ -127,7 +127,7 @@ def _serve(settings: Settings, files: list[Source], release: str, dist: Path | N
         graphs = _graph_names(target)
     except (OSError, RuntimeError) as exc:  # pyoxigraph reports RocksDB corruption as RuntimeError
         # the store is derived data: a damaged one (a crash, a full disk, a stray edit) is made again from the dumps
-        logging.getLogger("ecograph.serving").warning("the store %s cannot be opened (%s); making it again", target.name, exc)
+        logging.getLogger("ecograph.engine.serving").warning("the store %s cannot be opened (%s); making it again", target.name, exc)
         shutil.rmtree(target, ignore_errors=True)
         _make_store(target, files)
         try:

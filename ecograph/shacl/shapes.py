@@ -16,7 +16,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from ecograph.errors import EcographError
-from ecograph.serialize import to_ox
+from ecograph.rdf.serialize import to_ox
 
 
 class ShapesError(EcographError):

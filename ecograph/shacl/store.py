@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ecograph.errors import UsageError
-from ecograph.serialize import Quads
+from ecograph.rdf.serialize import Quads
 
 _PLAIN = {str(XSD.string), str(RDF.langString)}
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 # The answer of a worker, its term tuples and its errors live in answers.py (results.py and remote.py read them too).
-from ecograph.answers import XSD_STRING, Answer, Busy, EngineCrashed, QueryTimeout, to_ox
-from ecograph.answers import answer as _answer
+from ecograph.engine.answers import XSD_STRING, Answer, Busy, EngineCrashed, QueryTimeout, to_ox
+from ecograph.engine.answers import answer as _answer
 from ecograph.errors import EcographError, QueryError, QuerySyntaxError, UsageError
 from ecograph.namespaces import DEFAULT_GRAPH
 from ecograph.processes import HolderProcess, end
@@ -92,7 +92,7 @@ class _RdflibData:
         import pyoxigraph as ox
         from rdflib import Dataset, URIRef
 
-        from ecograph.sources import as_source, quads_of
+        from ecograph.rdf.sources import as_source, quads_of
 
         self.dataset = Dataset(default_union=True)
         graphs: dict = {}
@@ -119,7 +119,7 @@ class _RdflibData:
     def _graph(self, name: str):
         from rdflib import URIRef
 
-        from ecograph.sources import DEFAULT_GRAPH_IRI
+        from ecograph.rdf.sources import DEFAULT_GRAPH_IRI
 
         return self.dataset.default_graph if name == DEFAULT_GRAPH_IRI else self.dataset.get_context(URIRef(name))
 
@@ -228,7 +228,7 @@ ENGINES = {"oxigraph": (_open_oxigraph, _run), "rdflib": (_open_rdflib, _run_rdf
 def _syntax_error(job: dict, exc: SyntaxError) -> dict:
     """A query that does not parse, explained (query_syntax.py: the offending token at its line and column, an
     unknown prefix with the known ones) instead of the parser's list of expected characters."""
-    from ecograph import query_syntax
+    from ecograph.engine import query_syntax
 
     try:
         return query_syntax.explain(job["query"], str(exc), job.get("prefixes"), job.get("base_iri"))
@@ -267,7 +267,7 @@ def _rendered(answer: Answer, job: dict) -> Answer:
     media = job.get("media")
     if not media:
         return answer
-    from ecograph import results
+    from ecograph.engine import results
 
     started = time.perf_counter()
     body = results.render(answer, media, job["max_rows"])
@@ -288,8 +288,8 @@ def _holder_main(files: list, conn) -> None:
 
     import pyoxigraph as ox
 
-    from ecograph import results  # noqa: F401  (imported once here, not in every forked worker's first answer)
-    from ecograph.sources import as_source, load_into
+    from ecograph.engine import results  # noqa: F401  (imported once here, not in every forked worker's first answer)
+    from ecograph.rdf.sources import as_source, load_into
 
     store = ox.Store()
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from ecograph import guard
+from ecograph.engine import guard
 
 GRAMMAR = "https://www.w3.org/TR/sparql11-query/#grammar"
 GAP = " " * 20  # longer than any keyword of the grammar (ENCODE_FOR_URI, GROUP_CONCAT, …)

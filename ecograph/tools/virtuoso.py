@@ -1,8 +1,8 @@
 """Virtuoso Open Source (Debian's virtuoso-opensource-7) as a store behind ecograph: write a configuration that
 listens on loopback only, start it, bulk-load a build with its named graphs, stop it by its process id.
 
-    python -m ecograph.virtuoso up [--dir .virtuoso] [--http 8890] [--isql 1111]   # start and load dist/
-    python -m ecograph.virtuoso status | down
+    python -m ecograph.tools.virtuoso up [--dir .virtuoso] [--http 8890] [--isql 1111]   # start and load dist/
+    python -m ecograph.tools.virtuoso status | down
 
 `scripts/virtuoso` installs the Debian package first. `ecograph load --into isql://127.0.0.1:1111` loads a build
 into a running Virtuoso with its bulk loader (ld_dir + rdf_loader_run), never row by row."""
@@ -27,7 +27,7 @@ BINARY = "virtuoso-t"
 ISQL = "isql-vt"
 
 CONFIG = """\
-; written by ecograph (ecograph/virtuoso.py): loopback only
+; written by ecograph (ecograph/tools/virtuoso.py): loopback only
 [Database]
 DatabaseFile = {dir}/virtuoso.db
 ErrorLogFile = {dir}/virtuoso.log

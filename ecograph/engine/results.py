@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ecograph.answers import Answer, to_ox
+from ecograph.engine.answers import Answer, to_ox
 
 TRUNCATED_LINK = "https://w3id.org/ecograph/doc/truncated"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

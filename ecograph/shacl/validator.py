@@ -29,8 +29,11 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import SPARQLError
 
-from ecograph.pipeline import no_cycle_collection, shacl_report, shacl_store
-from ecograph.pipeline.shacl_shapes import (
+from ecograph.pipeline import no_cycle_collection
+from ecograph.rdf.serialize import Quads, from_ox, rdflib_graph, to_ox
+from ecograph.shacl import report as shacl_report
+from ecograph.shacl import store as shacl_store
+from ecograph.shacl.shapes import (
     ComponentUse,
     Path,
     Shape,
@@ -41,7 +44,6 @@ from ecograph.pipeline.shacl_shapes import (
     prebound_text,
     predicates_of,
 )
-from ecograph.serialize import Quads, from_ox, rdflib_graph, to_ox
 
 
 @dataclass(eq=False)

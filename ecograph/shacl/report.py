@@ -10,8 +10,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from ecograph.namespaces import bind_all
-from ecograph.pipeline.shacl_shapes import ComponentUse, Shapes, SparqlConstraint
-from ecograph.serialize import from_ox
+from ecograph.rdf.serialize import from_ox
+from ecograph.shacl.shapes import ComponentUse, Shapes, SparqlConstraint
 
 # English and Japanese messages for a constraint whose shape has no sh:message; {p} is the constraint's value.
 DEFAULT_MESSAGES = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import MISSING, fields
 from pathlib import Path
 
-from ecograph import ontodoc
+from ecograph.docs import ontology as ontodoc
 from ecograph.namespaces import PREFIXES
 from ecograph.pipeline.load import load_graph
 from ecograph.queries import NamedQuery

@@ -20,8 +20,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from ecograph.answers import XSD_STRING, Answer, Busy, QueryTimeout
-from ecograph.answers import answer as _answer
+from ecograph.engine.answers import XSD_STRING, Answer, Busy, QueryTimeout
+from ecograph.engine.answers import answer as _answer
 from ecograph.errors import EcographError, QueryError
 from ecograph.namespaces import DEFAULT_GRAPH as DEFAULT_GRAPH_IRI
 

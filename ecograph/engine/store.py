@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecograph.errors import QueryError, UsageError
-from ecograph.formats import OXIGRAPH, RDFLIB
+from ecograph.rdf.formats import OXIGRAPH, RDFLIB
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

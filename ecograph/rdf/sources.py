@@ -10,8 +10,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecograph.errors import UsageError
-from ecograph.formats import OXIGRAPH
 from ecograph.namespaces import DEFAULT_GRAPH
+from ecograph.rdf.formats import OXIGRAPH
 
 FORMATS = OXIGRAPH
 QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)

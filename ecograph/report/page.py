@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 
-from ecograph import charts
-from ecograph.charts import Bar, Cell, Group
 from ecograph.queries import run_named
+from ecograph.report import charts
+from ecograph.report.charts import Bar, Cell, Group
 from ecograph.settings import Settings
 
 STYLE = """body{font-family:sans-serif;max-width:76em;margin:1.5em auto;padding:0 1em;line-height:1.5;color:#222}
