@@ -422,22 +422,13 @@ def _load_pyoxigraph_disk(path: str, scratch: str):
 def _query_pyoxigraph(store, job: dict) -> int:
     import pyoxigraph as ox
 
-    subs = {ox.Variable(k): _ox_term(v) for k, v in job["substitutions"].items()}
+    from ecograph.rdf.terms import to_ox
+
+    subs = {ox.Variable(k): to_ox(v) for k, v in job["substitutions"].items()}
     result = store.query(job["text"], prefixes=job["prefixes"], substitutions=subs or None, use_default_graph_as_union=True)
     if isinstance(result, ox.QueryBoolean):
         return 1
     return _read(result)
-
-
-def _ox_term(term: tuple):
-    import pyoxigraph as ox
-
-    kind, value, datatype, language = term
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype or "http://www.w3.org/2001/XMLSchema#string"))
 
 
 def _load_rdflib(path: str, scratch: str):

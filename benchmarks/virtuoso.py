@@ -26,6 +26,7 @@ from pathlib import Path
 
 from benchmarks.engines import JSON_RESULTS, Client, EcographServer, Outcome, Request, Server, alive, descendants, free_port, timed
 from benchmarks.workload import Named, prefixes
+from ecograph.engine.job import Job
 from ecograph.engine.remote import bind, dataset, prologue
 from ecograph.tools import virtuoso as vt
 
@@ -137,17 +138,17 @@ class VirtuosoServer(Server):
         return f"http://127.0.0.1:{self.port}/sparql"
 
     def _post(self, text: str, accept: str) -> Request:
-        fields = [("query", text), *dataset({}, self.graphs)]  # the union of the file's graphs, as ecograph names them
+        fields = [("query", text), *dataset(Job("", 1), self.graphs)]  # the union of the file's graphs, as ecograph names them
         return Request("POST", "/sparql", urllib.parse.urlencode(fields).encode(),
                        {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}, stopped=stopped_by_virtuoso)
 
     def named(self, q: Named) -> Request:
         """What ecograph's front sends for GET /queries/NAME (ecograph/engine/remote.py RemotePool._run)."""
-        job = {"prefixes": prefixes(), "base_iri": self.endpoint()}
+        job = Job("", 1, prefixes=prefixes(), base_iri=self.endpoint())
         return self._post(prologue(job) + bind(q.text, q.substitutions), JSON_RESULTS)
 
     def point(self, text: str, describe: bool) -> Request:
-        job = {"prefixes": prefixes(), "base_iri": self.endpoint()}
+        job = Job("", 1, prefixes=prefixes(), base_iri=self.endpoint())
         return self._post(prologue(job) + text, DESCRIBE_ACCEPT if describe else JSON_RESULTS)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from ecograph.engine.guard import spans
 from ecograph.namespaces import PREFIXES, sparql_prefixes
 from ecograph.queries import NamedQuery
+from ecograph.rdf.terms import to_sparql
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # the groups measured, by file-name prefix; the targets of issue 5 are over coverage and gaps
@@ -51,7 +52,7 @@ def named_queries(queries_dir: Path, groups: tuple[str, ...] = tuple(GROUPS)) ->
         if group not in groups:
             continue
         query = NamedQuery.from_file(path)
-        subs = {name: (t.kind, t.value, t.datatype, t.language) for name, t in query.bindings({}).items()}
+        subs = {name: tuple(t) for name, t in query.substitutions({}).items()}  # ?layer bound to all, as the engine does
         out.append(Named(query.name, group, query.text, subs, sparql_prefixes() + inline(query.text, subs)))
     return out
 
@@ -62,17 +63,7 @@ def prefixes() -> dict[str, str]:
 
 # ------------------------------------------------------------------ writing parameter values into the text
 
-def term_text(term: tuple) -> str:
-    """A term tuple as SPARQL text; xsd:string literals as plain strings (rdflib tells the two apart)."""
-    kind, value, datatype, language = term
-    if kind == "uri":
-        return f"<{value}>"
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    if language:
-        return f'"{escaped}"@{language}'
-    if datatype in (None, XSD_STRING):
-        return f'"{escaped}"'
-    return f'"{escaped}"^^<{datatype}>'
+term_text = to_sparql  # a term as SPARQL text (rdf/terms.py: xsd:string literals as plain strings)
 
 
 def _tokens(text: str) -> list[tuple[str, str, int, int]]:

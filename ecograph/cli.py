@@ -169,9 +169,13 @@ def reason(settings, fmt: str) -> None:
               help="Output format (json is SPARQL 1.1 Query Results JSON).")
 @click.pass_obj
 def query(settings, name: str, params: tuple[str, ...], fmt: str) -> None:
-    """Run the named query NAME (see `ecograph queries`) or a FILE.rq against the built graph."""
+    """Run the named query NAME (see `ecograph queries`) or a FILE.rq against the built graph.
+
+    `-p layer=stated|interpreted|inferred|all` (default all) picks the dataset the query runs over, as `layer=` does
+    on /sparql: stated is only what the source text states."""
+    from ecograph.engine.results import to_text
     from ecograph.errors import UsageError
-    from ecograph.queries import FORMATTERS, run_named
+    from ecograph.queries import run_named
 
     values = {}
     for item in params:
@@ -179,8 +183,7 @@ def query(settings, name: str, params: tuple[str, ...], fmt: str) -> None:
             raise UsageError(f"--param '{item}' is not KEY=VALUE")
         key, value = item.split("=", 1)
         values[key.strip()] = value
-    result = run_named(name, values, settings)
-    click.echo(FORMATTERS[fmt](result), nl=False)
+    click.echo(to_text(run_named(name, values, settings), fmt), nl=False)
 
 
 @main.command()
@@ -198,7 +201,8 @@ def queries(settings) -> None:
 @click.pass_obj
 def check(settings) -> None:
     """Run the quality checks (queries/checks/*-violation.rq) on the built graph; any row is a failure (exit 1)."""
-    from ecograph.queries import NamedQuery, run, to_table
+    from ecograph.engine.results import to_table
+    from ecograph.queries import NamedQuery, run
 
     failed = 0
     for path in sorted((settings.queries_dir / "checks").glob("*-violation.rq")):

@@ -55,6 +55,10 @@ PREFIXES = {
 }
 
 
+# the project's prefixes as plain strings, predeclared for every query the engines run (engine/job.py)
+PREFIX_MAP = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+
 def sparql_prefixes() -> str:
     """The PREFIX lines every named query may rely on."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

@@ -1,4 +1,5 @@
-"""NamedQuery: reads queries/*.rq and its header, binds typed parameters, runs it on the built graph.
+"""The catalogue of named queries: NamedQuery reads queries/*.rq and its header and binds typed parameters; run()
+gives a named query to the in-process engine of the release (engine/local.py) as a Job and returns its Answer.
 
 A query file opens with a header that the docs, the CLI and the server all read:
 
@@ -11,21 +12,23 @@ A query file opens with a header that the docs, the CLI and the server all read:
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from ecograph.engine.store import Result, Term, open_store
-from ecograph.errors import NotBuiltError, UsageError
-from ecograph.namespaces import PREFIXES, sparql_prefixes
+from ecograph.engine import guard
+from ecograph.engine.answers import Answer
+from ecograph.engine.job import DEFAULT_LAYER, LAYERS, Job, layer_graphs
+from ecograph.errors import UsageError
+from ecograph.namespaces import PREFIX_MAP, PREFIXES, STATED
+from ecograph.rdf.terms import XSD_BOOLEAN, XSD_INTEGER, Term
 from ecograph.settings import Settings, load_settings
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\s*(title|description)(?:@(ja|en))?\s*:\s*(.*)$")
-_PARAM = re.compile(r"^#\s*param\s*:\s*(\w+)\s*\((\w+(?:\|[\w-]+)*)\)\s*(?:=\s*(\S+))?\s*(?::\s*(.*))?$")
+_PARAM = re.compile(r"^#\s*param\s*:\s*(\w+)\s*\((\w+(?:\|[\w-]+)*)(?:\s+in\s+<([^>\s]+)>)?\)\s*(?:=\s*(\S+))?\s*(?::\s*(.*))?$")
+SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
+STATED_GRAPH = str(STATED)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -37,6 +40,19 @@ class Param:
     type: str  # iri, string, integer, boolean, or a choice a|b|c
     default: str | None
     description: str
+    scheme: str | None = None  # an iri parameter's code list: the SKOS concept scheme its value must be in
+
+    def check(self, term: Term, codes: dict[str, list[Code]] | None) -> Term:
+        """A bound IRI checked against the parameter's code list (when the release's code lists are known): a value
+        outside it is a UsageError that lists the allowed values, with their ja and en labels."""
+        if self.scheme is None or codes is None or self.scheme not in codes:
+            return term
+        allowed = codes[self.scheme]
+        if term.value in {c.iri for c in allowed}:
+            return term
+        listed = "; ".join(f"{c.curie} ({c.ja} / {c.en})" for c in allowed)
+        raise UsageError(f"parameter '{self.name}' must be one of {len(allowed)} values of <{self.scheme}>, not <{term.value}>",
+                         f"Allowed: {listed}.")
 
     def choices(self) -> list[str] | None:
         return self.type.split("|") if "|" in self.type else None
@@ -46,20 +62,20 @@ class Param:
         if self.choices():
             if raw not in self.choices():
                 raise UsageError(f"parameter '{self.name}' must be one of {', '.join(self.choices())}, not '{raw}'")
-            return Term("literal", raw, datatype=XSD + "string")
+            return Term.literal(raw)
         if self.type == "iri":
-            return Term("uri", expand_iri(raw, self.name))
+            return Term.iri(expand_iri(raw, self.name))
         if self.type == "integer":
             if not re.fullmatch(r"[+-]?[0-9]{1,12}", raw):
                 raise UsageError(f"parameter '{self.name}' must be an integer, not '{raw}'")
-            return Term("literal", str(int(raw)), datatype=XSD + "integer")
+            return Term.literal(str(int(raw)), XSD_INTEGER)
         if self.type == "boolean":
             if raw not in ("true", "false"):
                 raise UsageError(f"parameter '{self.name}' must be true or false, not '{raw}'")
-            return Term("literal", raw, datatype=XSD + "boolean")
+            return Term.literal(raw, XSD_BOOLEAN)
         if len(raw) > 1000:
             raise UsageError(f"parameter '{self.name}' is too long (over 1000 characters)")
-        return Term("literal", raw, datatype=XSD + "string")
+        return Term.literal(raw)
 
 
 def expand_iri(raw: str, name: str = "iri") -> str:
@@ -96,22 +112,39 @@ class NamedQuery:
             if m := _HEADER.match(line):
                 getattr(query, m.group(1))[m.group(2) or "en"] = m.group(3).strip()
             elif m := _PARAM.match(line):
-                query.params.append(Param(m.group(1), m.group(2), m.group(3), (m.group(4) or "").strip()))
+                query.params.append(Param(m.group(1), m.group(2), m.group(4), (m.group(5) or "").strip(), m.group(3)))
         return query
 
-    def bindings(self, values: dict[str, str]) -> dict[str, Term]:
-        """Typed bindings for the given raw values, defaults filled in; unknown names are an error."""
+    @cached_property
+    def form(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside comments, strings and IRIs."""
+        for kind, value in guard.tokens(self.text):
+            if kind == "word" and value.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                return value.upper()
+        return "SELECT"
+
+    def substitutions(self, values: dict[str, str], layer: str = DEFAULT_LAYER,
+                      codes: dict[str, list[Code]] | None = None) -> dict[str, Term]:
+        """The bindings of a run: the typed parameters, and ?layer bound to the layer's name where the query shows it."""
+        out = self.bindings(values, codes)
+        if re.search(r"[?$]layer\b", self.text):
+            out["layer"] = Term.literal(layer)
+        return out
+
+    def bindings(self, values: dict[str, str], codes: dict[str, list[Code]] | None = None) -> dict[str, Term]:
+        """Typed bindings for the given raw values, defaults filled in; unknown names are an error, and so is an IRI
+        outside its parameter's code list (codes: the release's, code_lists())."""
         known = {p.name: p for p in self.params}
         unknown = set(values) - set(known)
         if unknown:
             raise UsageError(f"query '{self.name}' has no parameter {', '.join(sorted(unknown))}",
-                             f"Its parameters: {', '.join(known) or 'none'}.")
+                             f"Its parameters: {', '.join([*known, 'layer']) if known else 'none but layer'}.")
         out = {}
         for p in self.params:
             raw = values.get(p.name, p.default)
             if raw is None:
                 raise UsageError(f"query '{self.name}' needs the parameter '{p.name}' ({p.type})")
-            out[p.name] = p.bind(raw)
+            out[p.name] = p.check(p.bind(raw), codes)
         return out
 
 
@@ -134,86 +167,85 @@ def find(name_or_file: str, settings: Settings) -> NamedQuery:
     return queries[name_or_file]
 
 
-_STORES: dict[tuple, object] = {}
+@dataclass(frozen=True)
+class Code:
+    """One allowed value of a code list: a concept of a SKOS scheme, its CURIE and its labels."""
+
+    iri: str
+    curie: str
+    en: str
+    ja: str
 
 
-def built_store(settings: Settings):
-    """The built dataset loaded into a store (cached per release)."""
+_CODE_LISTS: dict[tuple, dict[str, list[Code]]] = {}
+
+
+def code_lists(settings: Settings) -> dict[str, list[Code]] | None:
+    """Every concept scheme of the release's stated graph with its concepts (read once per release); None when there is
+    no build (then parameters are not checked against code lists)."""
+    import pyoxigraph as ox
+
     dump = settings.dist / "dataset.nq"
-    if not dump.exists():
-        raise NotBuiltError(f"there is no build in {settings.dist}")
-    key = (str(dump.resolve()), settings.store)
-    if key not in _STORES:
-        store = open_store(settings.store)
-        store.load(dump.resolve())
-        _STORES.clear()
-        _STORES[key] = store
-    return _STORES[key]
+    try:
+        stamp = (str(dump.resolve()), dump.stat().st_mtime_ns)
+    except OSError:
+        return None
+    if stamp not in _CODE_LISTS:
+        store = ox.Store()
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        found: dict[str, list[Code]] = {}
+        text = f"""SELECT ?scheme ?c (SAMPLE(?en) AS ?l_en) (SAMPLE(?ja) AS ?l_ja) WHERE {{
+            GRAPH <{STATED_GRAPH}> {{ ?c <{SKOS_IN_SCHEME}> ?scheme }}
+            OPTIONAL {{ ?c <http://www.w3.org/2000/01/rdf-schema#label> ?en FILTER (LANG(?en) = "en") }}
+            OPTIONAL {{ ?c <http://www.w3.org/2000/01/rdf-schema#label> ?ja FILTER (LANG(?ja) = "ja") }}
+        }} GROUP BY ?scheme ?c ORDER BY STR(?c)"""
+        for row in store.query(text, use_default_graph_as_union=True):
+            iri = row["c"].value
+            en, ja = row["l_en"], row["l_ja"]
+            found.setdefault(row["scheme"].value, []).append(
+                Code(iri, curie(iri), en.value if en is not None else "", ja.value if ja is not None else ""))
+        _CODE_LISTS.clear()
+        _CODE_LISTS[stamp] = found
+    return _CODE_LISTS[stamp]
 
 
-def run(query: NamedQuery, values: dict[str, str], settings: Settings) -> Result:
-    """Run a named query with parameter values on the built graph."""
-    bindings = query.bindings(values)
-    return built_store(settings).query(sparql_prefixes() + query.text, bindings)
+def curie(iri: str) -> str:
+    """prefix:local with the longest project namespace that fits (the IRI itself when none does)."""
+    best = max(((p, ns) for p, ns in PREFIX_MAP.items() if iri.startswith(ns)), key=lambda pn: len(pn[1]), default=None)
+    return f"{best[0]}:{iri[len(best[1]):]}" if best else iri
 
 
-def run_named(name_or_file: str, values: dict[str, str] | None = None, settings: Settings | None = None) -> Result:
+def split_layer(values: dict[str, str]) -> tuple[dict[str, str], str]:
+    """The parameters without `layer`, and the layer (the default when not given): the CLI takes `-p layer=…` beside
+    a query's own parameters."""
+    rest = dict(values)
+    layer = rest.pop("layer", DEFAULT_LAYER)
+    if layer not in LAYERS:
+        raise UsageError(f"unknown layer '{layer}'", f"Use one of {', '.join(LAYERS)}.")
+    return rest, layer
+
+
+def job(query: NamedQuery, values: dict[str, str], graphs: list[str], codes: dict | None = None) -> Job:
+    """The Job of a named query run in process: its parameters bound, over the layer among the values (or the
+    default), given the graphs the engine serves."""
+    from ecograph.engine.local import NO_CAP
+
+    values, layer = split_layer(values)
+    bound = Job(query.text, NO_CAP, query.form, PREFIX_MAP, substitutions=query.substitutions(values, layer, codes))
+    return bound.in_layer(layer_graphs(layer, graphs))
+
+
+def run(query: NamedQuery, values: dict[str, str], settings: Settings, engine=None) -> Answer:
+    """Run a named query with parameter values (`layer` among them, or the default) on the built graph, in process
+    (or on the engine given: engine/local.over_files for a release with extra data)."""
+    from ecograph.engine import local
+
+    engine = engine or local.for_release(settings)
+    return engine.run(job(query, values, engine.graphs, code_lists(settings)), settings.query_timeout_s)
+
+
+def run_named(name_or_file: str, values: dict[str, str] | None = None, settings: Settings | None = None) -> Answer:
     """Find and run a named query (or a .rq file)."""
     settings = settings or load_settings()
     return run(find(name_or_file, settings), values or {}, settings)
 
-
-# ------------------------------------------------------------------ output formats
-
-def _cell(term: Term | None) -> str:
-    return "" if term is None else term.plain()
-
-
-def to_csv(result: Result, delimiter: str = ",") -> str:
-    """CSV (or TSV) with a header of variable names; IRIs in full, literals as their lexical form."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_cell(t) for t in row])
-    return out.getvalue()
-
-
-def to_json(result: Result) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    if result.kind == "ask":
-        return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
-    bindings = []
-    for row in result.rows:
-        b = {}
-        for var, term in zip(result.variables, row):
-            if term is None:
-                continue
-            entry = {"type": term.kind, "value": term.value}
-            if term.language:
-                entry["xml:lang"] = term.language
-            elif term.kind == "literal" and term.datatype:
-                entry["datatype"] = term.datatype
-            b[var] = entry
-        bindings.append(b)
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1) + "\n"
-
-
-def to_table(result: Result) -> str:
-    """An aligned text table for people."""
-    if result.kind == "ask":
-        return ("yes" if result.boolean else "no") + "\n"
-    cells = [result.variables] + [[_cell(t) for t in row] for row in result.rows]
-    widths = [max(_width(r[i]) for r in cells) for i in range(len(result.variables))]
-    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + f"\n({len(result.rows)} rows)\n"
-
-
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-FORMATTERS = {"table": to_table, "csv": to_csv, "tsv": lambda r: to_csv(r, "\t"), "json": to_json}

@@ -8,19 +8,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from ecograph.rdf.terms import ox_to_rdflib
+
 FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD}
 
 
-def _term(t):
-    if isinstance(t, ox.NamedNode):
-        return rdflib.URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return rdflib.BNode(t.value)
-    if t.language:
-        return rdflib.Literal(t.value, lang=t.language)
-    if t.datatype.value == str(rdflib.XSD.string):
-        return rdflib.Literal(t.value)  # rdflib keeps simple literals without a datatype
-    return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+_term = ox_to_rdflib  # the project's one conversion (ecograph/rdf/terms.py)
 
 
 def graphs(path: Path) -> dict[rdflib.URIRef, rdflib.Graph]:

@@ -178,8 +178,8 @@ def test_synthetic_triples_join_the_seed_in_their_graphs(tmp_path):
 def test_parameters_written_in_give_the_same_answers_on_the_seed(bench):
     """The rdflib engines get the named queries with their parameters written into the text: on pyoxigraph, that
     text gives the same rows as the substitutions ecograph uses (GROUP_CONCAT's order aside)."""
-    from ecograph.engine.workers import to_ox
     from ecograph.namespaces import PREFIXES
+    from ecograph.rdf.terms import to_ox
 
     store = ox.Store()
     store.bulk_load(path=str(bench[2] / "root-seed" / "dist" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)

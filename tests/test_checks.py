@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ecograph.cli import main
-from ecograph.engine.store import OxigraphStore
+from ecograph.engine import local
+from ecograph.engine.job import Job
 from ecograph.namespaces import sparql_prefixes
 from ecograph.queries import NamedQuery
 from ecograph.settings import PROJECT_ROOT
@@ -23,9 +24,8 @@ def test_every_check_has_a_breaking_fixture():
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda p: p.stem)
 def test_check_fires_on_its_fixture(check):
-    store = OxigraphStore()
-    store.load(FIXTURES / f"{check.stem}.trig")
-    result = store.query(sparql_prefixes() + NamedQuery.from_file(check).text)
+    engine = local.over_files([FIXTURES / f"{check.stem}.trig"])
+    result = engine.run(Job(sparql_prefixes() + NamedQuery.from_file(check).text, local.NO_CAP))
     assert result.rows, f"{check.stem} found nothing in a dataset made to break it"
 
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecograph.engine import guard, results
-from ecograph.engine.store import Term
 from ecograph.errors import UsageError
 from ecograph.queries import Param
+from ecograph.rdf.terms import Term
 
 FAST = settings(max_examples=200, deadline=None, database=None)
 SLOW = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ecograph.engine import cache
+from ecograph.engine.job import Job
 from ecograph.http import create_app
 from tests.conftest import settings_for
 
@@ -51,10 +52,14 @@ def test_hits_and_bytes_are_in_the_metrics(client):
 
 
 def test_the_release_is_in_the_key():
-    job = {"query": "ASK {}", "max_rows": 10}
-    assert cache.key("release-a", job, "application/json") != cache.key("release-b", job, "application/json")
-    assert cache.key("release-a", job, "application/json") != cache.key("release-a", job, "text/csv")
-    assert cache.key("release-a", job, "text/csv") == cache.key("release-a", dict(job), "text/csv")
+    job = Job("ASK {}", 10, media="application/json")
+    assert cache.key("release-a", job) != cache.key("release-b", job)
+    assert cache.key("release-a", job) != cache.key("release-a", job.with_media("text/csv"))
+    assert cache.key("release-a", job.with_media("text/csv")) == cache.key("release-a", Job("ASK {}", 10, media="text/csv"))
+    # the dataset and the bound values are part of the key
+    assert cache.key("release-a", job) != cache.key("release-a", job.in_layer(("https://w3id.org/ecograph/graph/stated",)))
+    bound = Job("ASK {}", 10, substitutions={"x": ("uri", "https://example.org/a", None, None)}, media="application/json")
+    assert cache.key("release-a", job) != cache.key("release-a", bound)
 
 
 def test_least_recently_used_answers_go_first():

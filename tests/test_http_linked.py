@@ -203,8 +203,8 @@ def test_query_text_holds_only_the_iri_rebuilt_from_the_validated_key(client, ap
     assert client.get("/id/program/2?x=%3E%7D", headers={"Accept": "text/html"}, follow_redirects=True).status_code == 200
     assert len(jobs) >= 4
     for job in jobs:
-        assert set(re.findall(r"<([^>]*)>", job["query"])) <= {PROGRAM_2}
-        assert "$IRI" not in job["query"]
+        assert set(re.findall(r"<([^>]*)>", job.query)) <= {PROGRAM_2}
+        assert "$IRI" not in job.query
 
 
 # ------------------------------------------------------------------ HTML pages

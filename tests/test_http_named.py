@@ -245,20 +245,21 @@ def test_update_through_a_parameter_changes_nothing(client):
     assert client.get("/queries/programs", query_string={"format": "csv"}).get_data() == before
 
 
-def test_a_parameter_the_query_declares_is_not_taken_by_the_endpoint(built_settings):
-    """`layer` is both an endpoint option and a parameter of the coverage queries: the query's own wins, so
-    /queries/NAME?layer=stated answers as `ecograph query NAME --param layer=stated` does."""
+def test_layer_means_the_same_over_http_and_on_the_cli(built_settings):
+    """`layer` is the dataset a query runs over (engine/job.py), for every entry point: /queries/NAME?layer=…
+    answers as `ecograph query NAME -p layer=…` does, for each of the four layers, and ?layer shows its name."""
     from ecograph.http import create_app
     from ecograph.queries import run_named
 
     app = create_app(built_settings)
     try:
         client = app.test_client()
-        for layer in ("stated", "all"):
+        for layer in ("stated", "interpreted", "inferred", "all"):
             r = client.get("/queries/gaps-stakeholder-phase", query_string={"layer": layer, "format": "json"})
             assert r.status_code == 200
-            api_rows = len(r.get_json()["results"]["bindings"])
-            assert api_rows == len(run_named("gaps-stakeholder-phase", {"layer": layer}, built_settings).rows)
+            bindings = r.get_json()["results"]["bindings"]
+            assert len(bindings) == len(run_named("gaps-stakeholder-phase", {"layer": layer}, built_settings).rows)
+            assert {b["layer"]["value"] for b in bindings} == {layer}
     finally:
         app.extensions["ecograph"].close()
 
@@ -281,10 +282,39 @@ def test_a_query_file_added_or_changed_is_seen_without_a_restart(built_root, tmp
 
 
 def test_openapi_lists_each_parameter_once(client):
-    """A query that declares `layer` itself (the coverage and gap queries) gets its own `layer`, not the endpoint's too."""
+    """No query declares `layer` (the endpoint's, one meaning): every operation lists it once, with the four layers."""
     doc = client.get("/queries/openapi.json").get_json()
     for path, item in doc["paths"].items():
         names = [p["name"] for p in item["get"]["parameters"]]
         assert len(names) == len(set(names)), f"{path} lists {sorted(n for n in names if names.count(n) > 1)} twice"
     layer = [p for p in doc["paths"]["/queries/gaps-stakeholder-phase"]["get"]["parameters"] if p["name"] == "layer"]
-    assert [p["schema"]["enum"] for p in layer] == [["stated", "all"]]
+    assert [p["schema"]["enum"] for p in layer] == [["stated", "interpreted", "inferred", "all"]]
+
+
+def test_a_value_outside_its_code_list_is_a_400_listing_the_allowed_values(client):
+    """Issue 16: support-finder with a stakeholder no scheme holds (a typo, a foreign IRI) used to answer 200 with no
+    rows; it is a 400 that lists the nine stakeholder types with their ja and en labels."""
+    for value in ("stakeholder:nobody", "stakeholder:startupp", "<https://example.org/x>"):
+        r = client.get("/queries/support-finder", query_string={"stakeholder": value})
+        assert r.status_code == 400, value
+        body = r.get_json()
+        assert "parameter 'stakeholder' must be one of 9 values" in body["error"]
+        assert "stakeholder:startup (ベンチャー企業 / startup)" in body["hint"] and "stakeholder:vc" in body["hint"]
+    assert client.get("/queries/support-finder", query_string={"stakeholder": "stakeholder:vc", "phase": "phase:nowhere"}).status_code == 400
+    assert client.get("/queries/support-finder", query_string={"stakeholder": "stakeholder:vc"}).status_code == 200
+
+
+def test_openapi_lists_a_code_list_as_an_enum(client):
+    doc = client.get("/queries/openapi.json").get_json()
+    params = {p["name"]: p for p in doc["paths"]["/queries/support-finder"]["get"]["parameters"]}
+    assert len(params["stakeholder"]["schema"]["enum"]) == 9 and "stakeholder:startup" in params["stakeholder"]["schema"]["enum"]
+    assert params["stakeholder"]["schema"]["x-labels"]["stakeholder:pharma"] == {"en": "pharmaceutical company", "ja": "製薬企業"}
+    assert len(params["phase"]["schema"]["enum"]) == 4
+
+
+def test_the_cli_refuses_a_value_outside_its_code_list(built_root, runner):
+    from ecograph.cli import main
+
+    result = runner.invoke(main, ["--root", str(built_root), "query", "support-finder", "-p", "stakeholder=stakeholder:nobody"])
+    assert result.exit_code == 2
+    assert "must be one of 9 values" in result.stderr and "stakeholder:academia (アカデミア / academia)" in result.stderr

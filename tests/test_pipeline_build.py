@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+import rdflib.compare
 from rdflib.namespace import RDF, VOID
 
 from ecograph.cli import main

@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 
 from ecograph.cli import main
+from ecograph.engine.results import to_text
 from ecograph.errors import UsageError
-from ecograph.queries import catalogue, run_named, to_csv
+from ecograph.queries import catalogue, run_named
 
 EXPECTED = Path(__file__).parent / "expected"
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in EXPECTED.glob("*.csv")))
 def test_named_query_matches_hand_written_csv(name, built_settings):
-    got = to_csv(run_named(name, {}, built_settings))
+    got = to_text(run_named(name, {}, built_settings), "csv")
     assert got == (EXPECTED / f"{name}.csv").read_text(encoding="utf-8")
 
 
@@ -39,9 +40,9 @@ def test_every_named_query_has_a_header_and_answers(built_settings):
 
 def test_unknowns_lists_each_missing_fact_once(built_settings):
     result = run_named("unknowns", {}, built_settings)
-    records = [r[0].value for r in result.rows]
+    records = [r[0][1] for r in result.rows]
     assert len(records) == len(set(records))
-    cells = {(r[1].value, r[2].value) for r in result.rows}
+    cells = {(r[1][1], r[2][1]) for r in result.rows}
     base = "https://w3id.org/ecograph/"
     # the planned AIMGAIN call 5 has no counts yet; program 2's ministry was a colour
     assert (base + "id/call/aimgain-5", base + "ontology#applications") in cells
@@ -52,14 +53,14 @@ def test_unknowns_lists_each_missing_fact_once(built_settings):
 
 def test_stated_layer_never_relies_on_interpretation(built_settings):
     rows = run_named("stakeholder-programs", {}, built_settings).rows
-    stated = {(r[0].value, r[1].value) for r in rows if r[3].value == "true"}
+    stated = {(r[0][1], r[1][1]) for r in rows if r[3][1] == "true"}
     assert stated == {("academia", "1"), ("startup", "1"), ("startup", "10"), ("startup", "13"), ("venture capital (VC)", "13")}
 
 
 def test_query_from_a_file(built_settings, tmp_path):
     rq = tmp_path / "count.rq"
     rq.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?p a ecograph:SupportProgram ; ecograph:programNumber ?x }\n")
-    assert run_named(str(rq), {}, built_settings).rows[0][0].value == "35"
+    assert run_named(str(rq), {}, built_settings).rows[0][0][1] == "35"
 
 
 def test_unknown_query_name_is_a_usage_error(built_settings):

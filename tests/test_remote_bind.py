@@ -7,6 +7,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from ecograph.engine.job import Job
 from ecograph.engine.remote import bind, dataset, term_text
 from ecograph.errors import QueryError
 from ecograph.queries import catalogue
@@ -87,8 +88,8 @@ def test_terms_that_would_break_out_are_refused(term):
 
 def test_the_dataset_is_always_explicit():
     graphs = ["urn:g1", "urn:g2"]
-    assert dataset({}, graphs) == [("default-graph-uri", "urn:g1"), ("default-graph-uri", "urn:g2"),
+    assert dataset(Job("", 1), graphs) == [("default-graph-uri", "urn:g1"), ("default-graph-uri", "urn:g2"),
                                    ("named-graph-uri", "urn:g1"), ("named-graph-uri", "urn:g2")]
-    empty = dataset({"default_graphs": [], "named_graphs": []}, graphs)
+    empty = dataset(Job("", 1, default_graphs=(), named_graphs=()), graphs)
     assert ("default-graph-uri", "urn:x-ecograph:empty") in empty and ("named-graph-uri", "urn:x-ecograph:empty") in empty
-    assert dataset({"default_graphs": ["urn:g2"]}, graphs)[0] == ("default-graph-uri", "urn:g2")
+    assert dataset(Job("", 1, default_graphs=("urn:g2",)), graphs)[0] == ("default-graph-uri", "urn:g2")

@@ -17,9 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ecograph import queries
 from ecograph.cli import main
-from ecograph.engine.store import Term
+from ecograph.engine import local
 from ecograph.queries import run_named
 from ecograph.report import page as report
 
@@ -41,8 +40,7 @@ CHARTS = {  # chart id -> texts its title and axis labels must hold (both langua
 
 
 def rows(name: str, settings, **params) -> list[dict]:
-    result = run_named(name, params, settings)
-    return [{v: (t.value if t else None) for v, t in zip(result.variables, row)} for row in result.rows]
+    return run_named(name, params, settings).values()
 
 
 def charts_of(html: str) -> dict[str, ET.Element]:
@@ -165,7 +163,7 @@ def test_a_server_of_data_files_has_no_report(tmp_path):
 def test_the_report_is_self_contained_and_deterministic(html, built_settings, monkeypatch):
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in html and "src=" not in html
-    monkeypatch.setattr(queries, "_STORES", {})                            # load the release afresh
+    monkeypatch.setattr(local, "_ENGINES", {})                            # load the release afresh
     assert report.render(built_settings) == html
 
 
@@ -174,7 +172,7 @@ def test_everything_from_the_data_is_escaped(built_settings, monkeypatch):
 
     def tainted(name, params=None, settings=None):
         result = run_named(name, params, settings)
-        result.rows = [[Term("literal", t.value + evil, language=t.language) if t is not None and t.language else t for t in row] for row in result.rows]
+        result.rows = [tuple(("literal", t[1] + evil, None, t[3]) if t is not None and t[3] else t for t in row) for row in result.rows]
         return result
 
     monkeypatch.setattr(report, "run_named", tainted)

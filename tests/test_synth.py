@@ -47,8 +47,7 @@ def publish_minimal(root: Path):
 
 
 def rows(settings, name: str, **params) -> list[dict]:
-    result = run_named(name, params, settings)
-    return [{v: (t.value if t is not None else None) for v, t in zip(result.variables, row)} for row in result.rows]
+    return run_named(name, params, settings).values()
 
 
 def total(table: list[dict], column: str) -> Decimal:

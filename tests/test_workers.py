@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from ecograph.engine.job import Job
 from ecograph.engine.serving import serve_release
 from ecograph.engine.workers import EngineCrashed, QueryPool, QueryTimeout
 
@@ -21,7 +22,7 @@ def pool(request, built_settings):
 
 
 def _ask(pool) -> bool:
-    return pool.run({"query": "ASK { ?s ?p ?o }", "max_rows": 10}, 10).boolean
+    return pool.run(Job("ASK { ?s ?p ?o }", 10), 10).boolean
 
 
 def test_a_crashing_query_kills_only_its_worker(pool):
@@ -30,7 +31,7 @@ def test_a_crashing_query_kills_only_its_worker(pool):
     deep = "SELECT * WHERE { " + "FILTER NOT EXISTS { " * 3000 + "?s ?p ?o" + " }" * 3000 + " }"
     before = pool.restarts
     with pytest.raises(EngineCrashed):
-        pool.run({"query": deep, "max_rows": 10}, 30)
+        pool.run(Job(deep, 10), 30)
     assert pool.restarts == before + 1
     assert _ask(pool) is True
 
@@ -39,7 +40,7 @@ def test_the_time_limit_kills_the_worker_and_a_new_one_answers(pool):
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     before = pool.restarts
     with pytest.raises(QueryTimeout, match="time limit of 0.5 s"):
-        pool.run({"query": heavy, "max_rows": 10}, 0.5)
+        pool.run(Job(heavy, 10), 0.5)
     assert pool.restarts == before + 1
     assert _ask(pool) is True
 
@@ -63,7 +64,7 @@ def test_forked_workers_share_the_holders_store_and_a_killed_holder_is_loaded_ag
         served.holder.process.join(10)
         assert _ask(pool) is True and _ask(pool) is True  # both workers outlive their holder
         with pytest.raises(QueryTimeout):  # a timeout replaces its worker: a new holder is started for it
-            pool.run({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", "max_rows": 10}, 0.5)
+            pool.run(Job("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", 10), 0.5)
         new_holder = pool.pids()[0]
         assert new_holder != holder and pool.holder.quads == served.holder.quads
         assert _ask(pool) is True and _ask(pool) is True

@@ -47,7 +47,14 @@ def queries_md(root: Path = PROJECT_ROOT) -> str:
     out = ["# Named queries", "", "Generated from the headers of `queries/*.rq` by `ecograph docs`; do not edit by hand.", "",
            "Every query may use these prefixes without declaring them:", "", "```"]
     out += [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()]
-    out += ["```", ""]
+    out += ["```", "", ("Every query runs over a layer, the dataset the engine gives it (`-p layer=…` on the CLI, `?layer=…` over "
+                        "HTTP, as on /sparql; default `all`): its default graph is the merge of the layer's graphs, and GRAPH sees "
+                        "only those graphs. A query that shows the layer reads its name as `?layer`."), "",
+            "| layer | graphs | what it holds |", "|---|---|---|",
+            "| `stated` | stated | what the source text states |",
+            "| `interpreted` | stated, interpreted | and the interpretations (readings the text does not state) |",
+            "| `inferred` | stated, inferred, ontology | the stated facts, OWL-RL's inferences from them, and the ontology |",
+            "| `all` | every graph | everything, the default |", ""]
     for path in sorted((root / "queries").glob("*.rq")):
         out += _query_section(NamedQuery.from_file(path), "##")
     out += ["# Quality checks", "", "Any row returned by one of these fails `ecograph check` and CI.", ""]

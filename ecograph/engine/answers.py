@@ -1,6 +1,6 @@
-"""What a query worker answers: the Answer (rows of term tuples, or a boolean, or triples), the term tuples
-(kind, value, datatype, language) as pyoxigraph terms, and the errors of the worker pool. Below workers.py,
-results.py and remote.py, which all read them."""
+"""What every engine answers: the Answer (rows of term tuples, see rdf/terms.py; or a boolean; or triples), and
+the errors of running a query (a time limit, a crashed worker, a busy pool). Below workers.py, local.py, remote.py
+and results.py, which all read them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import itertools
 from dataclasses import dataclass
 
 from ecograph.errors import EcographError
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from ecograph.rdf.terms import Term
 
 
 class QueryTimeout(EcographError):
@@ -44,6 +43,14 @@ class Answer:
     engine_ms: float | None = None  # time in the worker: evaluating the query and reading its rows
     render_ms: float | None = None  # time in the worker: serialising the answer
 
+    def records(self) -> list[dict[str, Term | None]]:
+        """The rows as dicts of variable -> Term (the named view of the term tuples), for readers other than the writers."""
+        return [{v: (None if t is None else Term._make(t)) for v, t in zip(self.variables, row)} for row in self.rows]
+
+    def values(self) -> list[dict[str, str | None]]:
+        """The rows as dicts of variable -> lexical value (the IRI, label or lexical form; None when unbound)."""
+        return [{v: (None if t is None else t[1]) for v, t in zip(self.variables, row)} for row in self.rows]
+
 
 def answer(form: str, variables: list[str], rows, limit: int, boolean: bool | None = None) -> Answer:
     """The answer of either engine: an ASK boolean, or at most `limit` of the rows (read lazily from an
@@ -52,17 +59,3 @@ def answer(form: str, variables: list[str], rows, limit: int, boolean: bool | No
         return Answer("ASK", [], [], bool(boolean), False)
     taken = list(itertools.islice(rows, limit + 1))
     return Answer(form, variables, taken[:limit], None, len(taken) > limit)
-
-
-def to_ox(term: tuple):
-    """A term tuple (kind, value, datatype, language) as a pyoxigraph term."""
-    import pyoxigraph as ox
-
-    kind, value, datatype, language = term
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype or XSD_STRING))

@@ -11,6 +11,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from ecograph.engine.job import Job
+
 
 @dataclass(frozen=True)
 class Cached:
@@ -19,10 +21,10 @@ class Cached:
     truncated: bool
 
 
-def key(release: str, job: dict, media: str) -> str:
-    """The cache key of a query job: a digest of the release id, the job (minus its time limit) and the format."""
-    parts = {k: v for k, v in job.items() if k != "timeout"}
-    text = json.dumps([release, media, parts], sort_keys=True, ensure_ascii=False, default=str)
+def key(release: str, job: Job) -> str:
+    """The cache key of a query job: a digest of the release id and the job (its format included; the time limit
+    is not part of a job)."""
+    text = json.dumps([release, job.key_parts()], ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -20,14 +20,15 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from ecograph.engine.answers import XSD_STRING, Answer, Busy, QueryTimeout
+from ecograph.engine.answers import Answer, Busy, QueryTimeout
 from ecograph.engine.answers import answer as _answer
+from ecograph.engine.job import Job
 from ecograph.errors import EcographError, QueryError
 from ecograph.namespaces import DEFAULT_GRAPH as DEFAULT_GRAPH_IRI
+from ecograph.rdf.terms import XSD_BOOLEAN, from_json, from_ox, to_sparql
 
 # A graph no store holds: the default graph "empty", or "no named graphs", said in the protocol's terms.
 EMPTY_GRAPH = "urn:x-ecograph:empty"
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 # The most of one answer read from the store: the row cap is applied after reading, so this bounds the memory.
@@ -52,22 +53,11 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def term_text(term: tuple) -> str:
-    """A (kind, value, datatype, language) term as SPARQL text, escaped: never raw input."""
-    kind, value, datatype, language = term
-    if kind == "uri":
-        if _IRI_FORBIDDEN.search(value):
-            raise QueryError(f"not a valid IRI: {value!r}")
-        return f"<{value}>"
-    if kind != "literal":
-        raise QueryError(f"cannot bind a {kind} here")
-    text = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
-    if language:
-        if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", language):
-            raise QueryError(f"not a valid language tag: {language!r}")
-        return f"{text}@{language}"
-    if datatype and datatype != XSD_STRING:
-        return f"{text}^^{term_text(('uri', datatype, None, None))}"
-    return text
+    """A term as SPARQL text, escaped (rdf/terms.to_sparql): never raw input; a term that cannot be written is a QueryError."""
+    try:
+        return to_sparql(term)
+    except ValueError as exc:
+        raise QueryError(str(exc).replace("cannot write a", "cannot bind a")) from exc
 
 
 def _groups(query: str) -> list[tuple[int, int, bool]]:
@@ -124,68 +114,57 @@ def bind(query: str, substitutions: dict[str, tuple]) -> str:
     if not substitutions:
         return query
     inserts = []
-    for opened, closed, graph in _groups(query):
+    groups = _groups(query)
+    bound: set[str] = set()
+    for opened, closed, graph in groups:
         inside = query[opened:closed]
         if re.match(r"\{\s*SELECT\b", _strip_comments(inside), re.IGNORECASE):  # a sub-SELECT stands alone in its group
             continue
-        names = [name for name in sorted(substitutions) if re.search(rf"[?$]{re.escape(name)}\b", inside)]
+        names = [name for name in sorted(substitutions) if re.search(rf"[?$]{re.escape(name)}\b", _strip_comments(inside))]
         if names:
+            bound.update(names)
             binds = " ".join(f"BIND ({term_text(substitutions[name])} AS ?{name})" for name in names)
             inserts.append((opened + 1, "{ " + binds + " }" if graph else binds))
+    # a variable only projected or grouped by (?layer, shown but used in no pattern): bound in the outermost group
+    text = _strip_comments(query)
+    shown = [name for name in sorted(substitutions) if name not in bound and re.search(rf"[?$]{re.escape(name)}\b", text)]
+    if shown and groups:
+        outer = min(groups)[0]
+        inserts.append((outer + 1, " ".join(f"BIND ({term_text(substitutions[name])} AS ?{name})" for name in shown)))
     for at, text in sorted(inserts, reverse=True):
         query = query[:at] + " " + text + " " + query[at:]
     return query
 
 
-def prologue(job: dict) -> str:
+def prologue(job: Job) -> str:
     lines = []
-    if job.get("base_iri"):
-        lines.append(f"BASE {term_text(('uri', job['base_iri'], None, None))}")
-    for prefix, ns in sorted((job.get("prefixes") or {}).items()):
+    if job.base_iri:
+        lines.append(f"BASE {term_text(('uri', job.base_iri, None, None))}")
+    for prefix, ns in sorted((job.prefixes or {}).items()):
         lines.append(f"PREFIX {prefix}: {term_text(('uri', ns, None, None))}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def dataset(job: dict, graphs: list[str]) -> list[tuple[str, str]]:
+def dataset(job: Job, graphs: list[str]) -> list[tuple[str, str]]:
     """The protocol's default-graph-uri / named-graph-uri for a job (see workers._run for the same rules)."""
-    if job.get("empty_default_graph"):
+    if job.empty_default_graph:
         default = [EMPTY_GRAPH]
-    elif job.get("default_graphs") is not None:
+    elif job.default_graphs is not None:
         # the store's own default graph (no graph, or named by serving.DEFAULT_GRAPH_IRI): empty in a build
-        default = [EMPTY_GRAPH if g == DEFAULT_GRAPH_IRI else g for g in job["default_graphs"]] or [EMPTY_GRAPH]
+        default = [EMPTY_GRAPH if g == DEFAULT_GRAPH_IRI else g for g in job.default_graphs] or [EMPTY_GRAPH]
     else:
         default = graphs  # the union of the served graphs
-    named = job["named_graphs"] if job.get("named_graphs") is not None else graphs
+    named = list(job.named_graphs) if job.named_graphs is not None else graphs
     return [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in (named or [EMPTY_GRAPH])]
 
 
 # ------------------------------------------------------------------ answers
 
 def _json_term(t: dict | None):
-    if t is None:
-        return None
-    kind = t["type"]
-    if kind == "uri":
-        return ("uri", t["value"], None, None)
-    if kind == "bnode":
-        return ("bnode", t["value"], None, None)
-    language = t.get("xml:lang")
-    if language:
-        return ("literal", t["value"], None, language.lower())
-    datatype = t.get("datatype") or XSD_STRING
-    if datatype == XSD_BOOLEAN and t["value"] in ("0", "1"):  # Virtuoso writes stored booleans as 0 / 1
-        return ("literal", "true" if t["value"] == "1" else "false", datatype, None)
-    return ("literal", t["value"], datatype, None)
-
-
-def _ox_term(t):
-    import pyoxigraph as ox
-
-    if isinstance(t, ox.NamedNode):
-        return ("uri", t.value, None, None)
-    if isinstance(t, ox.BlankNode):
-        return ("bnode", t.value, None, None)
-    return ("literal", t.value, None if t.language else t.datatype.value, t.language)
+    term = from_json(t)
+    if term is not None and term[2] == XSD_BOOLEAN and term[1] in ("0", "1"):  # Virtuoso writes stored booleans as 0 / 1
+        return ("literal", "true" if term[1] == "1" else "false", XSD_BOOLEAN, None)
+    return term
 
 
 def _parse(form: str, body: bytes, content_type: str, limit: int) -> Answer:
@@ -202,7 +181,7 @@ def _parse(form: str, body: bytes, content_type: str, limit: int) -> Answer:
     import pyoxigraph as ox
 
     triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES if "n-triples" in content_type or "text/plain" in content_type else ox.RdfFormat.TURTLE)
-    return _answer("GRAPH", [], ((_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object)) for t in triples), limit)
+    return _answer("GRAPH", [], ((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples), limit)
 
 
 class RemotePool:
@@ -217,7 +196,7 @@ class RemotePool:
         self.restarts = 0
         self._slots = threading.BoundedSemaphore(size)
 
-    def run(self, job: dict, timeout_s: float, wait_s: float = 30.0) -> Answer:
+    def run(self, job: Job, timeout_s: float, wait_s: float = 30.0) -> Answer:
         if not self._slots.acquire(timeout=wait_s):
             raise Busy("every query slot is busy")
         try:
@@ -225,9 +204,9 @@ class RemotePool:
         finally:
             self._slots.release()
 
-    def _run(self, job: dict, timeout_s: float) -> Answer:
-        form = job.get("form") or "SELECT"
-        text = prologue(job) + bind(job["query"], job.get("substitutions") or {})
+    def _run(self, job: Job, timeout_s: float) -> Answer:
+        form = job.form or "SELECT"
+        text = prologue(job) + bind(job.query, dict(job.substitutions or {}))
         fields = [("query", text), *dataset(job, self.graphs)]
         accept = "application/n-triples, text/turtle;q=0.5" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
         request = urllib.request.Request(self.endpoint, data=urllib.parse.urlencode(fields).encode(), method="POST",
@@ -251,7 +230,7 @@ class RemotePool:
             if isinstance(exc.reason, (TimeoutError, socket.timeout)):
                 raise QueryTimeout(f"the query was stopped at the time limit of {timeout_s:g} s") from exc
             raise StoreUnavailable(f"the store at {self.endpoint} does not answer: {exc.reason}") from exc
-        return _parse(form, body, content_type, job["max_rows"])
+        return _parse(form, body, content_type, job.max_rows)
 
     def close(self) -> None:
         pass
@@ -260,8 +239,7 @@ class RemotePool:
 def check_counts(endpoint: str, counts: dict[str, int], timeout_s: float = 60.0) -> None:
     """Refuse a store whose graphs do not hold exactly the build's triple counts (not loaded, or another build)."""
     pool = RemotePool(endpoint, sorted(counts), size=1)
-    answer = pool.run({"query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-                       "form": "SELECT", "max_rows": 10_000}, timeout_s)
+    answer = pool.run(Job("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", 10_000), timeout_s)
     found = {row[0][1]: int(row[1][1]) for row in answer.rows if row[0] is not None}
     wrong = {g: (n, found.get(g, 0)) for g, n in counts.items() if found.get(g, 0) != n}
     if wrong:

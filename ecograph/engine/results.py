@@ -1,4 +1,5 @@
-"""Serialise query answers in every format the endpoint offers, and pick one by content negotiation.
+"""The one writer of query answers: every format the endpoint offers, picked by content negotiation, and the
+CLI's (`ecograph query --format table|csv|tsv|json`: the same writers, and an aligned table for people).
 
 SELECT and ASK: SPARQL 1.1 Results JSON, XML, CSV and TSV. CONSTRUCT and DESCRIBE: Turtle, N-Triples,
 N-Quads, TriG, JSON-LD and RDF/XML. A result cut at the row cap says so in a header (X-Ecograph-Truncated)
@@ -13,10 +14,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ecograph.engine.answers import Answer, to_ox
+from ecograph.engine.answers import Answer
+from ecograph.rdf.terms import XSD_STRING, to_ox
 
 TRUNCATED_LINK = "https://w3id.org/ecograph/doc/truncated"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 RESULT_TYPES = {
     "application/sparql-results+json": "json", "application/json": "json",
@@ -127,15 +128,15 @@ def _json_term(term) -> dict:
     return out
 
 
-def to_json(answer: Answer, max_rows: int) -> bytes:
+def to_json(answer: Answer, max_rows: int, indent: int | None = None) -> bytes:
     head: dict = {}
     if answer.form == "ASK":
-        return json.dumps({"head": head, "boolean": answer.boolean}).encode()
+        return json.dumps({"head": head, "boolean": answer.boolean}, indent=indent).encode()
     head["vars"] = answer.variables
     if answer.truncated:
         head["link"] = [f"{TRUNCATED_LINK}?max-rows={max_rows}"]
     bindings = [{v: _json_term(t) for v, t in zip(answer.variables, row) if t is not None} for row in answer.rows]
-    return json.dumps({"head": head, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
+    return json.dumps({"head": head, "results": {"bindings": bindings}}, ensure_ascii=False, indent=indent).encode()
 
 
 def _xml_term(term) -> str:
@@ -169,10 +170,11 @@ def to_xml(answer: Answer, max_rows: int) -> bytes:
     return "\n".join(out).encode()
 
 
-def to_csv(answer: Answer) -> bytes:
-    """SPARQL 1.1 Results CSV: IRIs and literals as plain strings, blank nodes as _:label."""
+def to_csv(answer: Answer, newline: str = "\r\n", delimiter: str = ",") -> bytes:
+    """SPARQL 1.1 Results CSV: IRIs and literals as plain strings, blank nodes as _:label (lines end in CRLF, as
+    the format asks; the CLI writes \\n)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv.writer(buf, lineterminator=newline, delimiter=delimiter)
     if answer.form == "ASK":
         writer.writerow(["boolean"])
         writer.writerow(["true" if answer.boolean else "false"])
@@ -229,3 +231,46 @@ def render(answer: Answer, media: str, max_rows: int) -> bytes:
             return to_xml(answer, max_rows)
         return to_csv(answer) if kind == "csv" else to_tsv(answer)
     return to_rdf(answer, GRAPH_TYPES[media], max_rows)
+
+
+# ------------------------------------------------------------------ the command line
+
+def _cell(term) -> str:
+    """A value as the table shows it: the IRI, the blank node's label or the literal's lexical form."""
+    return "" if term is None else (f"_:{term[1]}" if term[0] == "bnode" else term[1])
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def to_table(answer: Answer) -> str:
+    """An aligned text table for people (wide characters count two columns); yes or no for ASK."""
+    if answer.form == "ASK":
+        return ("yes" if answer.boolean else "no") + "\n"
+    if answer.form not in ("SELECT",):
+        return to_rdf(answer, "ttl", len(answer.rows)).decode()
+    cells = [answer.variables] + [[_cell(t) for t in row] for row in answer.rows]
+    widths = [max(_width(r[i]) for r in cells) for i in range(len(answer.variables))]
+    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + f"\n({len(answer.rows)} rows)\n"
+
+
+CLI_FORMATS = ("table", "csv", "tsv", "json")
+
+
+def to_text(answer: Answer, fmt: str) -> str:
+    """The answer as `ecograph query --format FMT` prints it: the table, or the endpoint's CSV (with \\n line
+    ends; tab-separated for tsv) or JSON (indented)."""
+    if fmt == "table":
+        return to_table(answer)
+    if fmt == "csv":
+        return to_csv(answer, "\n").decode()
+    if fmt == "tsv":  # as the CSV, tab-separated (lexical values, not SPARQL's TSV terms): for spreadsheets and cut
+        return to_csv(answer, "\n", "\t").decode()
+    if fmt == "json":
+        return to_json(answer, len(answer.rows), indent=1).decode() + "\n"
+    raise ValueError(f"unknown format {fmt!r}")

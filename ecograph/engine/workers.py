@@ -18,66 +18,49 @@ from pathlib import Path
 import pyoxigraph as ox
 
 # The answer of a worker, its term tuples and its errors live in answers.py (results.py and remote.py read them too).
-from ecograph.engine.answers import XSD_STRING, Answer, Busy, EngineCrashed, QueryTimeout, to_ox
+from ecograph.engine.answers import Answer, Busy, EngineCrashed, QueryTimeout
 from ecograph.engine.answers import answer as _answer
+from ecograph.engine.job import Job
 from ecograph.errors import EcographError, QueryError, QuerySyntaxError, UsageError
 from ecograph.namespaces import DEFAULT_GRAPH
 from ecograph.processes import HolderProcess, end
+from ecograph.rdf.terms import from_ox, from_rdflib, ox_to_rdflib, to_ox, to_rdflib
 
 # ------------------------------------------------------------------ oxigraph: an on-disk store, opened read-only
 
-def _term(t):
-    """A pyoxigraph term as a term tuple (kind, value, datatype, language). Classes are compared by identity:
-    this runs for every value of every row, and is twice as fast as a chain of isinstance."""
-    cls = t.__class__
-    if cls is ox.NamedNode:
-        return ("uri", t.value, None, None)
-    if cls is ox.Literal:
-        language = t.language
-        return ("literal", t.value, None if language else t.datatype.value, language)
-    if t is None:
-        return None
-    if cls is ox.BlankNode:
-        return ("bnode", t.value, None, None)
-    return ("literal", str(t), None, None)
-
-
 def _open_oxigraph(store_path: str):
-    import pyoxigraph as ox
 
     return ox.Store.read_only(store_path)
 
 
-def _run(store, job: dict) -> Answer:
-    import pyoxigraph as ox
+def _run(store, job: Job) -> Answer:
 
-    kwargs = {"prefixes": job.get("prefixes") or None}
-    if job.get("base_iri"):
-        kwargs["base_iri"] = job["base_iri"]
-    if job.get("empty_default_graph"):
+    kwargs = {"prefixes": dict(job.prefixes) if job.prefixes else None}
+    if job.base_iri:
+        kwargs["base_iri"] = job.base_iri
+    if job.empty_default_graph:
         kwargs["default_graph"] = []  # an empty default graph (not the store's own default graph)
-    elif job.get("default_graphs") is not None:
-        kwargs["default_graph"] = [_graph_name(g) for g in job["default_graphs"]] or ox.DefaultGraph()
+    elif job.default_graphs is not None:
+        kwargs["default_graph"] = [_graph_name(g) for g in job.default_graphs] or ox.DefaultGraph()
     else:
         kwargs["use_default_graph_as_union"] = True
-    if job.get("named_graphs") is not None:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
-    if job.get("substitutions"):
-        kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in job["substitutions"].items()}
-    result = store.query(job["query"], **kwargs)
-    limit = job["max_rows"]
+    if job.named_graphs is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    if job.substitutions:
+        kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in job.substitutions.items()}
+    result = store.query(job.query, **kwargs)
+    limit = job.max_rows
     if isinstance(result, (ox.QueryBoolean, bool)):
         return _answer("ASK", [], [], limit, bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
         # a solution iterates over its values in the order of the variables (None where unbound)
-        return _answer("SELECT", variables, (tuple(map(_term, s)) for s in result), limit)
-    return _answer("GRAPH", [], ((_term(t.subject), _term(t.predicate), _term(t.object)) for t in result), limit)
+        return _answer("SELECT", variables, (tuple(map(from_ox, s)) for s in result), limit)
+    return _answer("GRAPH", [], ((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result), limit)
 
 
 def _graph_name(iri: str):
     """A graph of a job's default graph as pyoxigraph names it: the store's own default graph has a name of ours."""
-    import pyoxigraph as ox
 
     return ox.DefaultGraph() if iri == DEFAULT_GRAPH else ox.NamedNode(iri)
 
@@ -89,7 +72,6 @@ class _RdflibData:
     a job asks for: its default graph and the named graphs GRAPH may see."""
 
     def __init__(self, files: list):
-        import pyoxigraph as ox
         from rdflib import Dataset, URIRef
 
         from ecograph.rdf.sources import as_source, quads_of
@@ -103,7 +85,7 @@ class _RdflibData:
                 name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
                 if name not in graphs:
                     graphs[name] = self.dataset.graph(URIRef(name)) if name else self.dataset.default_graph
-                graphs[name].add((_rdflib(_term(quad.subject)), _rdflib(_term(quad.predicate)), _rdflib(_term(quad.object))))
+                graphs[name].add((ox_to_rdflib(quad.subject), ox_to_rdflib(quad.predicate), ox_to_rdflib(quad.object)))
         # the merges asked for most (the layers), kept: the data never changes
         self._merged = functools.lru_cache(maxsize=8)(self._merge)
         self._named = functools.lru_cache(maxsize=8)(self._only)
@@ -132,11 +114,11 @@ class _RdflibData:
             graph += self.dataset.get_context(URIRef(name))
         return only
 
-    def default_graph(self, job: dict):
+    def default_graph(self, job: Job):
         from rdflib import Graph
 
-        names = job.get("default_graphs")
-        if job.get("empty_default_graph"):
+        names = job.default_graphs
+        if job.empty_default_graph:
             return Graph()
         if names is None:
             return self.dataset  # the union of every graph
@@ -146,8 +128,8 @@ class _RdflibData:
             return self._graph(names[0])
         return self._merged(tuple(sorted(set(names))))
 
-    def named_graphs(self, job: dict):
-        names = job.get("named_graphs")
+    def named_graphs(self, job: Job):
+        names = job.named_graphs
         return self.dataset if names is None else self._named(tuple(sorted(set(names))))
 
 
@@ -159,36 +141,7 @@ def _open_rdflib(files: list) -> _RdflibData:
     return _RdflibData(files)
 
 
-def _rdflib(term: tuple):
-    """A term tuple as an rdflib term; xsd:string literals without a datatype, as rdflib parses "text"."""
-    from rdflib import BNode, Literal, URIRef
-
-    kind, value, datatype, language = term
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if language:
-        return Literal(value, lang=language)
-    return Literal(value, datatype=None if datatype in (None, XSD_STRING) else URIRef(datatype))
-
-
-def _from_rdflib(t):
-    """An rdflib term as a term tuple, the same as _term gives for the same term from pyoxigraph."""
-    from rdflib import BNode, URIRef
-
-    if t is None:
-        return None
-    if isinstance(t, URIRef):
-        return ("uri", str(t), None, None)
-    if isinstance(t, BNode):
-        return ("bnode", str(t), None, None)
-    if t.language:
-        return ("literal", str(t), None, t.language)
-    return ("literal", str(t), str(t.datatype or XSD_STRING), None)
-
-
-def _run_rdflib(data: _RdflibData, job: dict) -> Answer:
+def _run_rdflib(data: _RdflibData, job: Job) -> Answer:
     from pyparsing import ParseException
     from rdflib import Variable
     from rdflib.plugins.sparql.algebra import translateQuery
@@ -197,27 +150,27 @@ def _run_rdflib(data: _RdflibData, job: dict) -> Answer:
     from rdflib.plugins.sparql.sparql import QueryContext
 
     try:
-        query = translateQuery(parseQuery(job["query"]), job.get("base_iri"), job.get("prefixes"))
+        query = translateQuery(parseQuery(job.query), job.base_iri, dict(job.prefixes) if job.prefixes else None)
     except ParseException as exc:
         raise SyntaxError(f"error at {exc.lineno}:{exc.col}: {exc.msg}") from exc
     except Exception as exc:  # an unknown prefix, …: rdflib raises a bare Exception
         raise SyntaxError(str(exc)) from exc
     # The job's dataset replaces the query's FROM / FROM NAMED, as on the oxigraph path (sparql.py has put
     # them in the job): so evaluate the algebra in a context of our own, not through Graph.query.
-    bindings = {Variable(k): _rdflib(v) for k, v in (job.get("substitutions") or {}).items()}
+    bindings = {Variable(k): to_rdflib(v) for k, v in (job.substitutions or {}).items()}
     ctx = QueryContext(data.named_graphs(job), initBindings=bindings)
     ctx.graph = data.default_graph(job)
     ctx.prologue = query.prologue
-    limit = job["max_rows"]
+    limit = job.max_rows
     try:
         result = evalPart(ctx, query.algebra)
         if query.algebra.name == "AskQuery":
             return _answer("ASK", [], [], limit, result["askAnswer"])
         if query.algebra.name == "SelectQuery":
             variables = [str(v) for v in result["vars_"]]
-            rows = (tuple(_from_rdflib(b.get(v)) for v in result["vars_"]) for b in result["bindings"])
+            rows = (tuple(from_rdflib(b.get(v)) for v in result["vars_"]) for b in result["bindings"])
             return _answer("SELECT", variables, rows, limit)
-        return _answer("GRAPH", [], (tuple(_from_rdflib(t) for t in triple) for triple in result["graph"]), limit)
+        return _answer("GRAPH", [], (tuple(from_rdflib(t) for t in triple) for triple in result["graph"]), limit)
     except Exception as exc:  # rdflib reports a query it cannot evaluate with exceptions of many types
         raise RuntimeError(str(exc) or type(exc).__name__) from exc
 
@@ -225,13 +178,13 @@ def _run_rdflib(data: _RdflibData, job: dict) -> Answer:
 ENGINES = {"oxigraph": (_open_oxigraph, _run), "rdflib": (_open_rdflib, _run_rdflib)}
 
 
-def _syntax_error(job: dict, exc: SyntaxError) -> dict:
+def _syntax_error(job: Job, exc: SyntaxError) -> dict:
     """A query that does not parse, explained (query_syntax.py: the offending token at its line and column, an
     unknown prefix with the known ones) instead of the parser's list of expected characters."""
     from ecograph.engine import query_syntax
 
     try:
-        return query_syntax.explain(job["query"], str(exc), job.get("prefixes"), job.get("base_iri"))
+        return query_syntax.explain(job.query, str(exc), dict(job.prefixes) if job.prefixes else None, job.base_iri)
     except (ValueError, IndexError):  # never lose the error itself to its explanation
         first = str(exc).splitlines()[0] if str(exc) else "syntax error"
         return {"message": f"SPARQL syntax error: {first[:160]}", "hint": query_syntax.GRAMMAR, "line": None, "column": None}
@@ -250,27 +203,42 @@ def _serve_jobs(store, run, conn) -> None:
             job = conn.recv()
         except EOFError:
             return
-        try:
-            started = time.perf_counter()
-            answer = run(store, job)
-            answer.engine_ms = (time.perf_counter() - started) * 1000
-            conn.send(("ok", _rendered(answer, job)))
-        except SyntaxError as exc:
-            conn.send(("syntax", _syntax_error(job, exc)))
-        except (OSError, ValueError, TypeError, RuntimeError) as exc:
-            conn.send(("error", str(exc)))
+        conn.send(outcome(store, run, job))
 
 
-def _rendered(answer: Answer, job: dict) -> Answer:
-    """With job["media"], the answer serialised here, in the worker: the server process (one interpreter for
+def outcome(store, run, job: Job) -> tuple[str, object]:
+    """Run a job on an engine's store: ("ok", the Answer, serialised if the job names a media type), ("syntax", the
+    error explained) or ("error", its message). What a worker sends back, and what the in-process engine reads."""
+    try:
+        started = time.perf_counter()
+        answer = run(store, job)
+        answer.engine_ms = (time.perf_counter() - started) * 1000
+        return ("ok", _rendered(answer, job))
+    except SyntaxError as exc:
+        return ("syntax", _syntax_error(job, exc))
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        return ("error", str(exc))
+
+
+def answer_of(kind: str, payload) -> Answer:
+    """The Answer of an outcome, or its error raised."""
+    if kind == "syntax":
+        raise QuerySyntaxError(payload["message"], payload["hint"], payload["line"], payload["column"])
+    if kind == "error":
+        raise QueryError(f"the query failed: {payload}")
+    return payload
+
+
+def _rendered(answer: Answer, job: Job) -> Answer:
+    """With job.media, the answer serialised here, in the worker: the server process (one interpreter for
     every request) then only passes bytes on, and a large answer crosses the pipe as one string."""
-    media = job.get("media")
+    media = job.media
     if not media:
         return answer
     from ecograph.engine import results
 
     started = time.perf_counter()
-    body = results.render(answer, media, job["max_rows"])
+    body = results.render(answer, media, job.max_rows)
     return Answer(answer.form, answer.variables, [], answer.boolean, answer.truncated, body, answer.engine_ms,
                   (time.perf_counter() - started) * 1000)
 
@@ -285,8 +253,6 @@ def _holder_main(files: list, conn) -> None:
     import signal
     from multiprocessing.connection import Connection
     from multiprocessing.reduction import recv_handle
-
-    import pyoxigraph as ox
 
     from ecograph.engine import results  # noqa: F401  (imported once here, not in every forked worker's first answer)
     from ecograph.rdf.sources import as_source, load_into
@@ -466,7 +432,7 @@ class QueryPool:
             workers = sorted(self._workers)
         return ([self.holder.process.pid] if self.engine == "memory" else []) + workers
 
-    def run(self, job: dict, timeout_s: float, wait_s: float = 30.0) -> Answer:
+    def run(self, job: Job, timeout_s: float, wait_s: float = 30.0) -> Answer:
         """Run one job; QueryTimeout kills the worker at the limit, EngineCrashed if it died."""
         try:
             worker = self._idle.get(timeout=wait_s)
@@ -498,11 +464,7 @@ class QueryPool:
             if replace:
                 worker = self._replace(worker)
             self._idle.put(worker)
-        if kind == "syntax":
-            raise QuerySyntaxError(payload["message"], payload["hint"], payload["line"], payload["column"])
-        if kind == "error":
-            raise QueryError(f"the query failed: {payload}")
-        return payload
+        return answer_of(kind, payload)
 
     def _replace(self, worker):
         worker.kill()

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, request
 
 from ecograph.engine import results
 from ecograph.engine.guard import Refused
+from ecograph.engine.job import Job
 from ecograph.errors import UsageError
 from ecograph.http.sparql import NotAcceptable
 
@@ -30,17 +31,17 @@ def graph_store():
     media = results.negotiate(request.headers.get("Accept"), GRAPH_TYPES)
     if media is None:
         raise NotAcceptable("none of the requested types is an RDF syntax this server writes")
-    job = {"max_rows": engine.settings.max_rows, "form": "CONSTRUCT"}
+    everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     if default:
         # the store's default graph (empty in a build: every triple lives in a named graph)
-        job.update(query="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[])
+        job = Job(everything, engine.settings.max_rows, "CONSTRUCT", default_graphs=())
     else:
         iri = graphs[0]
         if iri not in engine.served.graphs:
             if iri.startswith(("http://", "https://")):
                 raise GraphNotFound(f"no graph <{iri}> in this dataset")
             raise Refused(f"'{iri}' is not an absolute IRI")
-        job.update(query="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[iri])
+        job = Job(everything, engine.settings.max_rows, "CONSTRUCT", default_graphs=(iri,))
     answer = engine.pool.run(job, engine.settings.query_timeout_s)
     body = results.to_rdf(answer, results.GRAPH_TYPES[media], engine.settings.max_rows)
     response = Response(body, content_type=f"{media}; charset=utf-8")

@@ -48,12 +48,13 @@ from flask import Blueprint, Response, current_app, redirect, request
 
 from ecograph.docs import ontology as ontodoc
 from ecograph.engine import results
-from ecograph.engine.workers import to_ox
+from ecograph.engine.job import Job
 from ecograph.errors import UsageError
 from ecograph.http import pages, ui
 from ecograph.http.data import send_file_cached
 from ecograph.http.language import html_context, language
-from ecograph.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
+from ecograph.namespaces import BASE, ONTOLOGY_IRI, PREFIX_MAP, PREFIXES
+from ecograph.rdf.terms import to_ox
 
 blueprint = Blueprint("linked", __name__)
 
@@ -146,11 +147,9 @@ def _iri_ref(iri: str) -> str:
 def _run(template: str, iri: str | None = None, union: bool = True):
     """Run a query template in the worker pool (never here); union=False: named graphs and the default apart."""
     engine = _engine()
-    job = {"query": template if iri is None else template.replace("$IRI", _iri_ref(iri)),
-           "form": "CONSTRUCT" if template.lstrip().startswith("CONSTRUCT") else "SELECT",
-           "max_rows": engine.settings.max_rows, "prefixes": {p: str(ns) for p, ns in PREFIXES.items()}}
-    if not union:
-        job["default_graphs"] = []
+    job = Job(template if iri is None else template.replace("$IRI", _iri_ref(iri)), engine.settings.max_rows,
+              "CONSTRUCT" if template.lstrip().startswith("CONSTRUCT") else "SELECT", PREFIX_MAP,
+              default_graphs=None if union else ())
     return engine.pool.run(job, engine.settings.query_timeout_s)
 
 

@@ -8,15 +8,17 @@ into the query text: a value can only ever be one RDF term, so it cannot change 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from markupsafe import escape
 
 from ecograph import __version__
-from ecograph.engine import guard, results
+from ecograph.engine import results
+from ecograph.engine.job import DEFAULT_LAYER, LAYERS
 from ecograph.errors import UsageError
 from ecograph.http import sparql
-from ecograph.queries import NamedQuery, Param, catalogue
+from ecograph.queries import NamedQuery, Param, catalogue, code_lists
 
 blueprint = Blueprint("named", __name__)
 
@@ -52,11 +54,7 @@ def _catalogue() -> dict[str, NamedQuery]:
 
 
 def query_form(query: NamedQuery) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside comments, strings and IRIs."""
-    for kind, value in guard.tokens(query.text):
-        if kind == "word" and value.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return value.upper()
-    return "SELECT"
+    return query.form
 
 
 def formats_for(form: str) -> list[str]:
@@ -128,8 +126,18 @@ def listing_html(entries: list[dict]) -> str:
 
 # ------------------------------------------------------------------ OpenAPI
 
-def _schema(p: Param) -> dict:
-    if p.choices():
+def _codes() -> dict | None:
+    """The release's code lists (queries.code_lists), or None when the server serves data files, not a release."""
+    engine = current_app.extensions["ecograph"]
+    dist = engine.served.dist
+    return None if dist is None else code_lists(replace(engine.settings, dist=dist))
+
+
+def _schema(p: Param, codes: dict | None = None) -> dict:
+    if p.scheme and codes and p.scheme in codes:  # a code list: its CURIEs (a full IRI in <…> is accepted too)
+        schema = {"type": "string", "enum": [c.curie for c in codes[p.scheme]],
+                  "x-labels": {c.curie: {"en": c.en, "ja": c.ja} for c in codes[p.scheme]}}
+    elif p.choices():
         schema: dict = {"type": "string", "enum": p.choices()}
     elif p.type == "iri":
         schema = {"type": "string", "format": "iri"}
@@ -156,27 +164,28 @@ def _protocol_parameters(form: str) -> list[dict]:
     return [
         {"name": "format", "in": "query", "required": False, "description": "Result format; overrides the Accept header.",
          "schema": {"type": "string", "enum": formats_for(form)}},
-        {"name": "layer", "in": "query", "required": False, "description": "Which graphs make the default graph (as on /sparql).",
-         "schema": {"type": "string", "enum": list(sparql.LAYERS), "default": "all"}},
+        {"name": "layer", "in": "query", "required": False,
+         "description": "The dataset the query runs over, as on /sparql: stated (what the source text states), interpreted (and the "
+                        "interpretations), inferred (the stated facts, their OWL-RL inferences and the ontology) or all (every graph).",
+         "schema": {"type": "string", "enum": list(LAYERS), "default": DEFAULT_LAYER}},
         {"name": "timeout", "in": "query", "required": False, "description": f"Time limit in seconds (at most {limit:g}).",
          "schema": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": limit}},
     ]
 
 
-def operation(query: NamedQuery) -> dict:
+def operation(query: NamedQuery, codes: dict | None = None) -> dict:
     """The OpenAPI operation of one named query."""
     form = query_form(query)
     parameters = [{"name": p.name, "in": "query", "required": p.default is None,
-                   "description": p.description or f"{p.name} ({p.type})", "schema": _schema(p)} for p in query.params]
+                   "description": p.description or f"{p.name} ({p.type})", "schema": _schema(p, codes)} for p in query.params]
     content = {media: {"schema": {"type": "object"} if "json" in media else {"type": "string"}} for media in results.offered_for(form)}
     error = {"$ref": "#/components/responses/Error"}
     return {"get": {
         "operationId": query.name.replace("-", "_"), "summary": query.title.get("en", query.name),
         "description": query.description.get("en", ""), "x-title-ja": query.title.get("ja", ""),
         "x-description-ja": query.description.get("ja", ""), "tags": ["named queries"],
-        # a name the query declares itself (layer on the coverage queries) goes to the query (run_query), so it is
-        # listed once, as the query's own; the endpoint's format / layer / timeout otherwise
-        "parameters": parameters + [p for p in _protocol_parameters(form) if p["name"] not in {q["name"] for q in parameters}],
+        # the query's own parameters, then the endpoint's format / layer / timeout (a query never declares those)
+        "parameters": parameters + _protocol_parameters(form),
         "responses": {"200": {"description": f"The {form} result in the negotiated format.", "content": content},
                       "400": error, "404": error, "406": error, "503": error},
     }}
@@ -185,7 +194,8 @@ def operation(query: NamedQuery) -> dict:
 @blueprint.route("/queries/openapi.json")
 def openapi():
     """An OpenAPI 3.0 document with one path per named query, generated from the query headers."""
-    paths = {url_for("named.run_query", name=q.name): operation(q) for q in _catalogue().values()}
+    codes = _codes()
+    paths = {url_for("named.run_query", name=q.name): operation(q, codes) for q in _catalogue().values()}
     error_schema = {"type": "object", "required": ["ok", "status", "error", "hint"],
                     "properties": {"ok": {"type": "boolean"}, "status": {"type": "integer"}, "error": {"type": "string"},
                                    "hint": {"type": "string"}}}
@@ -205,27 +215,23 @@ def openapi():
 
 # ------------------------------------------------------------------ running
 
-def substitutions(query: NamedQuery, values: dict[str, str]) -> dict[str, tuple]:
-    """Typed bindings (defaults filled in) in the worker's term form (kind, value, datatype, language)."""
-    return {name: (t.kind, t.value, t.datatype, t.language) for name, t in query.bindings(values).items()}
-
-
 @blueprint.route("/queries/<name>")
 def run_query(name: str):
-    """Run a named query with its parameters from the query string, in any format /sparql returns."""
+    """Run a named query with its parameters from the query string, in any format /sparql returns, over the layer
+    asked for (engine/job.py; ?layer in the query is bound to its name)."""
     queries = _catalogue()
     if name not in queries:
         raise UnknownQuery(f"no named query '{name}'", f"Known queries: {', '.join(queries)}; GET /queries lists them.")
     query = queries[name]
-    params = sparql._params()
-    # a name the query declares as its own parameter (such as `layer` on the coverage queries) goes to the
-    # query; the others of format / layer / timeout go to the endpoint, as on /sparql
-    declared = {p.name for p in query.params}
-    protocol = {k: params.pop(k) for k in PROTOCOL if k in params and k not in declared}
+    params = sparql.protocol_params()
+    protocol = {k: params.pop(k) for k in PROTOCOL if k in params}  # the endpoint's own: format, layer, timeout
     values = {}
     for key, given in params.items():
         if len(given) > 1:
             raise UsageError(f"{len(given)} values for the parameter '{key}': give one")
         values[key] = given[0]
+    layer = sparql.one_param(protocol, "layer") or DEFAULT_LAYER
+    if layer not in LAYERS:
+        raise UsageError(f"unknown layer '{layer}'", f"Use one of {', '.join(LAYERS)}.")
     return sparql.execute(query.text, protocol, request.headers.get("Accept"), protocol.get("format", []),
-                          substitutions(query, values))
+                          query.substitutions(values, layer, _codes()), layer)

@@ -12,11 +12,12 @@ from urllib.parse import parse_qs
 from flask import Blueprint, Response, current_app, request, url_for
 
 from ecograph.engine import cache, guard, results
+from ecograph.engine.job import DEFAULT_LAYER, LAYERS, Job, layer_graphs
 from ecograph.engine.serving import DEFAULT_GRAPH_IRI
 from ecograph.errors import QueryError, UsageError
 from ecograph.http import ui
 from ecograph.http.service import SD_TYPES, service_description
-from ecograph.namespaces import BASE, PREFIXES
+from ecograph.namespaces import PREFIX_MAP
 
 blueprint = Blueprint("sparql", __name__)
 # GET /sparql with no query: the service description (Turtle first, for curl and harvesters), or the query UI
@@ -25,12 +26,6 @@ UI_TYPES = ["text/html", "application/xhtml+xml"]
 # The format parameter under its three names: SPARQLWrapper sends all three (Virtuoso reads format, Joseki output).
 FORMAT_PARAMETERS = ("format", "output", "results")
 
-LAYERS = {
-    "stated": ["stated"],
-    "interpreted": ["stated", "interpreted"],
-    "inferred": ["stated", "inferred", "ontology"],
-    "all": None,  # the union of every graph
-}
 
 
 class NotAcceptable(QueryError):
@@ -54,7 +49,7 @@ def _decode(raw: bytes, what: str) -> str:
         raise QueryError(f"the {what} is not valid UTF-8 (byte {exc.start})", "Percent-encode the query as UTF-8.") from exc
 
 
-def _params() -> dict[str, list[str]]:
+def protocol_params() -> dict[str, list[str]]:
     """Protocol parameters from the query string and, for form posts, the body; decoded strictly."""
     params = _parse_form(request.query_string, "query string")
     if request.method == "POST":
@@ -86,18 +81,18 @@ def _parse_form(raw: bytes, what: str) -> dict[str, list[str]]:
                          "Percent-encode the query as UTF-8.") from exc
 
 
-def _one(params: dict, name: str) -> str | None:
+def one_param(params: dict, name: str) -> str | None:
     values = params.get(name, [])
     if len(values) > 1:
         raise QueryError(f"{len(values)} '{name}' parameters: the protocol allows one", "Send one query per request.")
     return values[0] if values else None
 
 
-def _dataset(params: dict, served, analysis, default_graph: str = "union") -> dict:
+def _dataset(params: dict, served, analysis, default_graph: str = "union", layer: str | None = None) -> dict:
     """The job's dataset: the protocol's default-graph-uri / named-graph-uri, else the query's FROM / FROM NAMED,
-    else the layer asked for, else the default graph the default_graph setting names (the union of every graph,
-    or the store's own default graph). Relative protocol IRIs are resolved as the query's (see guard.py)."""
-    layer = _one(params, "layer")
+    else the layer asked for (engine/job.py: its graphs are the default graph and all GRAPH sees), else the default
+    graph the default_graph setting names (the union of every graph, or the store's own default graph). Relative
+    protocol IRIs are resolved as the query's (see guard.py)."""
     if layer is not None and layer not in LAYERS:
         raise UsageError(f"unknown layer '{layer}'", f"Use one of {', '.join(LAYERS)}.")
     # A dataset given in the protocol replaces the query's FROM / FROM NAMED as a whole (SPARQL 1.1 Protocol 2.1.4).
@@ -113,21 +108,14 @@ def _dataset(params: dict, served, analysis, default_graph: str = "union") -> di
     if DEFAULT_GRAPH_IRI in named:
         raise guard.Refused(f"<{DEFAULT_GRAPH_IRI}> names the store's default graph, which cannot be a named graph",
                             "Name it in FROM or default-graph-uri.")
-    job: dict = {}
-    if default:
-        job["default_graphs"] = default
-    elif named:
-        job["empty_default_graph"] = True  # named graphs only: the default graph is empty (SPARQL 1.1 Query 13.2)
-    elif layer is None and default_graph == "default":
-        job["default_graphs"] = []  # the store's own default graph (the default_graph setting)
-    elif LAYERS[layer or "all"] is not None:
-        wanted = [f"{BASE}graph/{name}" for name in LAYERS[layer]]
-        job["default_graphs"] = [g for g in wanted if g in served.graphs]
-        if not job["default_graphs"]:
-            raise UsageError(f"layer '{layer}' is not available in this dataset")
     if default or named:  # a dataset that is given is exactly that: no named graphs unless it names some
-        job["named_graphs"] = named
-    return job
+        if default:
+            return {"default_graphs": tuple(default), "named_graphs": tuple(named)}
+        return {"empty_default_graph": True, "named_graphs": tuple(named)}  # named graphs only (SPARQL 1.1 Query 13.2)
+    if layer is None and default_graph == "default":
+        return {"default_graphs": ()}  # the store's own default graph (the default_graph setting)
+    graphs = layer_graphs(layer or DEFAULT_LAYER, served.graphs)
+    return {} if graphs is None else {"default_graphs": graphs, "named_graphs": graphs}
 
 
 def _graph_iri(iri: str, base: str | None) -> str:
@@ -139,7 +127,7 @@ def _graph_iri(iri: str, base: str | None) -> str:
 
 def _timeout(params: dict) -> float:
     limit = _engine().settings.query_timeout_s
-    raw = _one(params, "timeout")
+    raw = one_param(params, "timeout")
     if raw is None:
         return limit
     try:
@@ -183,7 +171,8 @@ def _media(formats: list[str], form: str, accept: str | None) -> str:
                         f"For a {form} query use one of: {', '.join(results.format_names(form))}; or the Accept header.")
 
 
-def execute(text: str, params: dict, accept: str | None, formats: list[str], substitutions: dict | None = None) -> Response:
+def execute(text: str, params: dict, accept: str | None, formats: list[str], substitutions: dict | None = None,
+            layer: str | None = None) -> Response:
     """Guard, run and serialise one query: shared by /sparql and the named-query API. The Server-Timing header
     says where the time went (the round trip to the worker, the engine, serialising, the whole request)."""
     started = time.perf_counter()
@@ -196,17 +185,15 @@ def execute(text: str, params: dict, accept: str | None, formats: list[str], sub
     analysis = guard.analyse_once(text, frozenset([*served.graphs, DEFAULT_GRAPH_IRI]), frozenset(settings.service_allow.split()), base_iri)
     form = analysis.form or "SELECT"
     media = _media(formats, form, accept)
-    job = {"query": text, "form": form, "max_rows": settings.max_rows, "prefixes": {p: str(ns) for p, ns in PREFIXES.items()},
-           "base_iri": base_iri, **_dataset(params, served, analysis, settings.default_graph)}
-    if substitutions:
-        job["substitutions"] = substitutions
+    job = Job(text, settings.max_rows, form, PREFIX_MAP, base_iri, substitutions=substitutions or None, media=media,
+              **_dataset(params, served, analysis, settings.default_graph, one_param(params, "layer") if layer is None else layer))
     timeout = _timeout(params)
-    key = cache.key(served.release, job, media)
+    key = cache.key(served.release, job)
     hit = engine.cache.get(key)
     timing = []
     if hit is None:
         sent = time.perf_counter()
-        answer = engine.pool.run({**job, "media": media}, timeout)  # an embedded worker serialises it; a remote store does not
+        answer = engine.pool.run(job, timeout)  # an embedded worker serialises it; a remote store does not
         timing.append(("worker", (time.perf_counter() - sent) * 1000, "the query's round trip to its worker or store"))
         if answer.engine_ms is not None:
             timing.append(("engine", answer.engine_ms, "evaluating the query and reading its rows"))
@@ -234,10 +221,10 @@ def execute(text: str, params: dict, accept: str | None, formats: list[str], sub
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def sparql():
-    params = _params()
-    if _one(params, "update") is not None:
+    params = protocol_params()
+    if one_param(params, "update") is not None:
         raise guard.UpdateRefused("SPARQL Update is refused: this endpoint is read-only")
-    text = _one(params, "query")
+    text = one_param(params, "query")
     if text is None:
         if request.method == "GET":
             accept = request.headers.get("Accept")

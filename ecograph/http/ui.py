@@ -24,6 +24,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from werkzeug.security import safe_join
 
 from ecograph.engine import guard
+from ecograph.engine.job import DEFAULT_LAYER
 from ecograph.http import pages
 from ecograph.http.data import send_file_cached
 from ecograph.http.language import html_context
@@ -183,6 +184,8 @@ def with_prefixes(text: str) -> str:
 def tab_text(query: NamedQuery) -> str:
     """What the tab of a named query holds: its header, PREFIX lines, and its text with parameter defaults written in."""
     terms = {p.name: sparql_term(p, p.default) for p in query.params if p.default is not None}
+    if re.search(r"[?$]layer\b", query.text):  # the layer the query shows (engine/job.py), the default one here
+        terms["layer"] = f'"{DEFAULT_LAYER}"'
     text = query.text
     if terms:
         note = (f"# In this tab the parameters are written into the text with their defaults "

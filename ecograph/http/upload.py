@@ -13,18 +13,17 @@ import re
 
 import pyoxigraph as ox
 from markupsafe import escape
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
 from ecograph.errors import DataSyntaxError, UsageError
 from ecograph.namespaces import bind_all
 from ecograph.pipeline.load import parse_bytes
 from ecograph.pipeline.validate import ValidationReport
 from ecograph.rdf.nesting import check_nesting
+from ecograph.rdf.terms import ox_to_rdflib
 
 UPLOAD = "upload"  # how a syntax error names the body
 UPLOAD_BASE = "http://upload.invalid/"  # relative IRIs resolve here (.invalid never resolves: RFC 2606)
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 # Turtle goes through the project's own loader (same line/column and prefix hints as `ecograph validate`);
 # the formats that may carry named graphs, and JSON-LD, through pyoxigraph (every graph is validated).
@@ -68,17 +67,10 @@ def parse_upload(raw: bytes, media: str) -> Graph:
 
 
 def _from_ox(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        # rdflib tells "x" and "x"^^xsd:string apart; its Turtle parser (and so the shapes' tests) use the first
-        return Literal(term.value) if datatype in (XSD_STRING, RDF_LANG_STRING) else Literal(term.value, datatype=URIRef(datatype))
-    raise DataSyntaxError(UPLOAD, None, None, "quoted triples (RDF-star) are not supported", "Send plain RDF 1.1.")
+    try:
+        return ox_to_rdflib(term)
+    except ValueError as exc:
+        raise DataSyntaxError(UPLOAD, None, None, "quoted triples (RDF-star) are not supported", "Send plain RDF 1.1.") from exc
 
 
 def _parse_ox(raw: bytes, fmt, media: str) -> Graph:

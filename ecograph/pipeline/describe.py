@@ -12,7 +12,8 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from ecograph.namespaces import BASE, ECO, ID, ONTOLOGY_IRI, bind_all
 from ecograph.rdf import formats
-from ecograph.rdf.serialize import Quads, from_ox, to_ox
+from ecograph.rdf.serialize import Quads
+from ecograph.rdf.terms import ox_to_rdflib, rdflib_to_ox
 from ecograph.version import __version__
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -32,7 +33,7 @@ def _keys(graph: Graph | Quads) -> list:
         return graph
     keys = []
     for s, p, o in graph:
-        quad = ox.Quad(to_ox(s), to_ox(p), to_ox(o))
+        quad = ox.Quad(rdflib_to_ox(s), rdflib_to_ox(p), rdflib_to_ox(o))
         keys.append((quad, "xsd:string") if isinstance(o, Literal) and o.datatype == XSD.string else quad)
     return keys
 
@@ -72,8 +73,8 @@ def _counts(tally: _Tally, triples: int | None = None) -> dict:
     """VoID counts of a tally; classes and properties as rdflib terms."""
     classes = Counter(map(_OBJECT, tally.typings))
     return {"triples": tally.triples if triples is None else triples,
-            "classes": Counter({from_ox(c): n for c, n in classes.items()}),
-            "properties": Counter({from_ox(p): n for p, n in tally.properties.items()}),
+            "classes": Counter({ox_to_rdflib(c): n for c, n in classes.items()}),
+            "properties": Counter({ox_to_rdflib(p): n for p, n in tally.properties.items()}),
             "subjects": len(tally.subjects), "objects": len(tally.objects), "entities": len(set(map(_SUBJECT, tally.typings)))}
 
 

@@ -23,7 +23,8 @@ from ecograph.namespaces import bind_all
 from ecograph.pipeline import no_cycle_collection
 from ecograph.rdf import formats
 from ecograph.rdf.nesting import check_nesting
-from ecograph.rdf.serialize import Quads, rdflib_graph, to_ox
+from ecograph.rdf.serialize import Quads, rdflib_graph
+from ecograph.rdf.terms import rdflib_to_ox
 from ecograph.settings import Settings
 
 FORMATS = formats.RDFLIB
@@ -306,7 +307,7 @@ def load_quads(paths: list[Path], settings: Settings) -> tuple[Quads, Graph] | G
     blank = {q: None for found, _, has_blank in files if has_blank for q in found if _touches_blank(q)}
     if blank:  # stable labels, as stabilise_blank_nodes gives them; only the files with blank nodes change
         names = Graph()
-        label = {to_ox(b): to_ox(stable) for b, stable in blank_labels(rdflib_graph(Quads(blank))).items()}
+        label = {rdflib_to_ox(b): rdflib_to_ox(stable) for b, stable in blank_labels(rdflib_graph(Quads(blank))).items()}
         files = [([_relabel(q, label) for q in found] if has_blank else found, _, has_blank) for found, _, has_blank in files]
     bind_all(names)
     return Quads(dict.fromkeys(q for found, _, _ in files for q in found)), names

@@ -21,7 +21,8 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
 from ecograph.errors import UsageError
 from ecograph.namespaces import ECO, bind_all
 from ecograph.pipeline.load import DATA_GRAPHS, Sources, blank_labels, load_sources
-from ecograph.rdf.serialize import Quads, from_ox, rdflib_graph, to_ox
+from ecograph.rdf.serialize import Quads, rdflib_graph
+from ecograph.rdf.terms import ox_to_rdflib, rdflib_to_ox
 from ecograph.settings import Settings, load_settings
 from ecograph.shacl import validator as shacl
 from ecograph.shacl.shapes import ShapesError, UnsupportedShapes
@@ -66,11 +67,11 @@ class ValidationReport:
 
     def only_about(self, nodes: set) -> ValidationReport:
         """The report restricted to the results whose focus node is one of nodes (conformance recomputed)."""
-        keep = {to_ox(n) for n in nodes}
+        keep = {rdflib_to_ox(n) for n in nodes}
         graph = Graph()
         for prefix, namespace in self.graph.namespaces():
             graph.bind(prefix, namespace)
-        kept = [r for r in self.graph.objects(None, SH.result) if to_ox(self.graph.value(r, SH.focusNode)) in keep]
+        kept = [r for r in self.graph.objects(None, SH.result) if rdflib_to_ox(self.graph.value(r, SH.focusNode)) in keep]
         conforms = not kept
         report = BNode()
         graph.add((report, RDF.type, SH.ValidationReport))
@@ -78,7 +79,7 @@ class ValidationReport:
         for r in kept:
             graph.add((report, SH.result, r))
             _copy_result(self.graph, r, graph)
-        results = [r for r in self.results if to_ox(r.node) in keep]
+        results = [r for r in self.results if rdflib_to_ox(r.node) in keep]
         return ValidationReport(conforms, results, graph, self.validator, self.why, self.context, self.shapes)
 
     def count(self, severity: str) -> int:
@@ -216,7 +217,7 @@ class _Lookup:
         found = {ns for graph in graphs if isinstance(graph, Graph) for ns in graph.namespaces()} | set(namespaces or ())
         for prefix, namespace in sorted(found):
             self.names.bind(prefix, namespace)
-        self._nodes = None if nodes is None else {to_ox(node) for node in nodes}
+        self._nodes = None if nodes is None else {rdflib_to_ox(node) for node in nodes}
         self._read: dict[int, dict] = {}
 
     def short(self, node) -> str:
@@ -231,7 +232,7 @@ class _Lookup:
                 if q.predicate in wanted and (nodes is None or q.subject in nodes):
                     read[(q.subject, q.predicate)].append(q.object)
             self._read[id(graph)] = read
-        return [from_ox(o) for o in self._read[id(graph)].get((to_ox(node), to_ox(predicate)), ())]
+        return [ox_to_rdflib(o) for o in self._read[id(graph)].get((rdflib_to_ox(node), rdflib_to_ox(predicate)), ())]
 
     def label(self, node, lang: str) -> str:
         for graph in self.graphs:

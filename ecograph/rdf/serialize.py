@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-import warnings
 from collections import Counter
 from dataclasses import dataclass
 from itertools import compress
@@ -24,36 +23,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ecograph.namespaces import bind_all
+from ecograph.rdf.terms import ox_to_rdflib, rdflib_to_ox
 
 _XSD_STRING = str(XSD.string)
 _SUBJECT, _PREDICATE, _OBJECT = attrgetter("subject"), attrgetter("predicate"), attrgetter("object")
 _FIRST = itemgetter(0)
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
-
-
-def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term (a plain literal is an xsd:string, as in RDF 1.1)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-
-
-def from_ox(term):
-    """A pyoxigraph term as an rdflib term (an xsd:string literal has no datatype, as rdflib parses "text")."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    with warnings.catch_warnings():  # rdflib warns about (and logs) lexical forms it cannot read; data checks report them
-        warnings.simplefilter("ignore")
-        return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
 
 
 @dataclass
@@ -89,7 +64,7 @@ def quads(graph: Graph | Quads) -> Quads:
     """The triples of graph as Quads (graph itself when it is Quads)."""
     if isinstance(graph, Quads):
         return graph
-    return Quads(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    return Quads(ox.Quad(rdflib_to_ox(s), rdflib_to_ox(p), rdflib_to_ox(o)) for s, p, o in graph)
 
 
 def in_order(graph: Graph | Quads) -> Quads:
@@ -110,7 +85,7 @@ def rdflib_graph(triples: Quads, graph: Graph | None = None) -> Graph:
     def term(t):
         found = made.get(t)
         if found is None:
-            found = made[t] = from_ox(t)
+            found = made[t] = ox_to_rdflib(t)
         return found
 
     add = graph.add

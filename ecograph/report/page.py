@@ -54,7 +54,7 @@ class Answers:
 
     def __call__(self, name: str, **params: str) -> list[dict]:
         result = run_named(name, params, self.settings)
-        return [{v: (term.value if term is not None else None) for v, term in zip(result.variables, row)} for row in result.rows]
+        return result.values()
 
 
 def _unique(items):

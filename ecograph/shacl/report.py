@@ -10,7 +10,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from ecograph.namespaces import bind_all
-from ecograph.rdf.serialize import from_ox
+from ecograph.rdf.terms import ox_to_rdflib
 from ecograph.shacl.shapes import ComponentUse, Shapes, SparqlConstraint
 
 # English and Japanese messages for a constraint whose shape has no sh:message; {p} is the constraint's value.
@@ -73,7 +73,7 @@ def default_messages(shapes: Shapes, shape, constraint, hit) -> list[Literal]:
     return [Literal(en.format(p=written), lang="en"), Literal(ja.format(p=written), lang="ja")]
 
 
-def report_graph(hits: list, shapes: Shapes, conforms: bool, to_rdflib=from_ox) -> Graph:
+def report_graph(hits: list, shapes: Shapes, conforms: bool, to_rdflib=ox_to_rdflib) -> Graph:
     """The SHACL validation report of hits (shacl.Hit), as an rdflib Graph; to_rdflib converts their terms."""
     graph = Graph()
     bind_all(graph)

@@ -16,7 +16,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from ecograph.errors import EcographError
-from ecograph.rdf.serialize import to_ox
+from ecograph.rdf.terms import rdflib_to_ox
 
 
 class ShapesError(EcographError):
@@ -303,11 +303,11 @@ def _constraint_value(shapes: Shapes, node, predicate, value):
         allowed = {p for prop in g.objects(node, SH.property) for p in g.objects(prop, SH.path) if isinstance(p, URIRef)}
         for ignored in g.objects(node, SH.ignoredProperties):
             allowed |= set(Collection(g, ignored))
-        return frozenset(to_ox(p) for p in allowed)
+        return frozenset(rdflib_to_ox(p) for p in allowed)
     if predicate == SH["in"]:
-        return frozenset(to_ox(member) for member in Collection(g, value))
+        return frozenset(rdflib_to_ox(member) for member in Collection(g, value))
     if predicate == SH.hasValue:
-        return to_ox(value)
+        return rdflib_to_ox(value)
     if predicate == SH.languageIn:
         return [str(tag).lower() for tag in Collection(g, value)]
     if predicate == SH.uniqueLang:

@@ -30,7 +30,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import SPARQLError
 
 from ecograph.pipeline import no_cycle_collection
-from ecograph.rdf.serialize import Quads, from_ox, rdflib_graph, to_ox
+from ecograph.rdf.serialize import Quads, rdflib_graph
+from ecograph.rdf.terms import ox_to_rdflib, rdflib_to_ox
 from ecograph.shacl import report as shacl_report
 from ecograph.shacl import store as shacl_store
 from ecograph.shacl.shapes import (
@@ -140,9 +141,9 @@ class Engine:
 
         def run(**bindings) -> list[dict]:
             result = self._graph.query(query, initBindings=bindings)
-            return [{str(k): to_ox(v) for k, v in row.asdict().items() if v is not None} for row in result]
+            return [{str(k): rdflib_to_ox(v) for k, v in row.asdict().items() if v is not None} for row in result]
         if constraint.per_focus:
-            return [(f, row) for f in focus for row in run(this=from_ox(f))]
+            return [(f, row) for f in focus for row in run(this=ox_to_rdflib(f))]
         wanted = set(focus)  # once for all focus nodes where that gives the same rows (rdflib's initBindings lose rows of
         return [(row["this"], row) for row in run() if row.get("this") in wanted]  # a grouped sub-SELECT: W3C-style fixture)
 
@@ -153,7 +154,7 @@ class Engine:
 
     def focus_nodes(self, shape: Shape) -> list:
         """The focus nodes of a shape's targets (SHACL 2.1.3)."""
-        nodes = dict.fromkeys(to_ox(n) for n in shape.target_nodes)
+        nodes = dict.fromkeys(rdflib_to_ox(n) for n in shape.target_nodes)
         for predicate in shape.target_subjects_of:
             nodes.update(dict.fromkeys(quad.subject for quad in self.quads(str(predicate))))
         for predicate in shape.target_objects_of:
@@ -232,13 +233,13 @@ class Engine:
         """An oxigraph literal as rdflib reads it (its value, or None when rdflib finds the lexical form ill-formed)."""
         found = self._literals.get(term)
         if found is None:
-            found = self._literals[term] = from_ox(term)
+            found = self._literals[term] = ox_to_rdflib(term)
         return found
 
     def rdflib_term(self, term):
         """A term of a result as an rdflib term: the data's own for a typed literal."""
         found = self._literals.get(term) if isinstance(term, ox.Literal) else None
-        return found if found is not None else from_ox(term)
+        return found if found is not None else ox_to_rdflib(term)
 
     def validate(self, shape: Shape, focus: list, shared: dict | None = None) -> list[Hit]:
         """The results of the focus nodes against shape: its constraints, property shapes and SPARQL constraints.
@@ -281,7 +282,7 @@ class Engine:
         if self.sees_rewritten(use):
                 raise UnsupportedShapes(f"the constraint component {use.component} may read literals that pyoxigraph stores rewritten",
                                         "The default validator = \"auto\" hands such data to pyshacl.")
-        parameters = {name: to_ox(value) for name, value in use.bindings.items()}
+        parameters = {name: rdflib_to_ox(value) for name, value in use.bindings.items()}
         hits = []
         for f, vs in values.items():
             if use.ask:
@@ -293,7 +294,7 @@ class Engine:
                 focus_node = row.get("this", f)
                 value = row.get("value", focus_node if shape.path is None else None)
                 bindings = {**parameters, **row, "this": focus_node, **({"value": value} if value is not None else {})}
-                path = from_ox(row["path"]) if "path" in row else None
+                path = ox_to_rdflib(row["path"]) if "path" in row else None
                 hits.append(Hit(shape, focus_node, use.component, value, path, self._messages(use, bindings), use))
         return hits
 
@@ -372,7 +373,7 @@ class Engine:
             bindings = {**row, "this": focus_node, **({"value": value} if value is not None else {})}
             messages = [_fill(m, bindings) for m in constraint.messages]
             messages += [_fill(m, bindings) for m in shape.messages if m not in constraint.messages]
-            path = from_ox(row["path"]) if "path" in row else None
+            path = ox_to_rdflib(row["path"]) if "path" in row else None
             hits.append(Hit(shape, focus_node, SH.SPARQLConstraintComponent, value, path, messages, constraint))
         return hits
 
@@ -503,7 +504,7 @@ _OPERATORS = {SH.minInclusive: lambda v, b: b <= v, SH.maxInclusive: lambda v, b
 
 def _in_range(engine, constraint):
     """SHACL §4.3: the SPARQL comparison with the bound is true; values that cannot be compared fail."""
-    bound, operator = to_ox(constraint.term), _OPERATORS[constraint.parameter]
+    bound, operator = rdflib_to_ox(constraint.term), _OPERATORS[constraint.parameter]
     return lambda v: _compare(engine, v, bound, operator)
 
 
@@ -545,7 +546,7 @@ def _closed(engine, shape, constraint, values):
             for q in engine.store.quads_for_pattern(v, None, None, ox.DefaultGraph()):
                 if q.predicate not in constraint.value:
                     for o in engine.overrides.get((q.subject, q.predicate, q.object), (q.object,)):
-                        hits.append(Hit(shape, f, SH.ClosedConstraintComponent, o, from_ox(q.predicate)))
+                        hits.append(Hit(shape, f, SH.ClosedConstraintComponent, o, ox_to_rdflib(q.predicate)))
     return hits
 
 

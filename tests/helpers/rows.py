@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ecograph.engine.workers import to_ox
 from ecograph.namespaces import PREFIXES
+from ecograph.rdf.terms import to_ox
 
 
-def oxigraph_rows(store, text, substitutions=None):
-    """(variables, sorted rows of cells) of a SELECT, the union of the graphs as its default graph."""
-    kwargs = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}, "use_default_graph_as_union": True}
+def oxigraph_rows(store, text, substitutions=None, graphs=None):
+    """(variables, sorted rows of cells) of a SELECT, the union of the graphs as its default graph; or, with graphs
+    (a layer's, engine/job.py), those graphs as both the default graph and the named graphs."""
+    kwargs = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}}
+    if graphs is None:
+        kwargs["use_default_graph_as_union"] = True
+    else:
+        kwargs["default_graph"] = kwargs["named_graphs"] = [ox.NamedNode(g) for g in graphs]
     if substitutions:
         kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in substitutions.items()}
     result = store.query(text, **kwargs)
