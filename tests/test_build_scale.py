@@ -5,6 +5,8 @@ every published file, whether the data are held as Quads or as rdflib Graphs."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
@@ -137,9 +139,10 @@ def test_the_same_release_from_quads_and_from_graphs(synth_root, tmp_path):
     report, inferences = validate(sources, "oxigraph"), reason(sources)
     fast, reference = tmp_path / "fast", tmp_path / "reference"
     fast.mkdir(), reference.mkdir()
-    write_release(fast, sources, inferences, report)
+    published = datetime(2026, 1, 1, tzinfo=UTC)  # the date is the one input a release has beside the graphs
+    write_release(fast, sources, inferences, report, published)
     graphs = Inferences(stated=inferences.stated, interpreted=inferences.interpreted)
-    write_release(reference, _as_rdflib(sources), graphs, report)
+    write_release(reference, _as_rdflib(sources), graphs, report, published)
     names = sorted(p.name for p in fast.iterdir())
     assert names == sorted(p.name for p in reference.iterdir())
     for name in names:

@@ -115,13 +115,19 @@ def test_void_counts_are_the_real_counts(built_settings):
 
 
 def test_same_inputs_give_byte_identical_dumps(built_settings, tmp_path):
-    """A second build in a fresh process with another hash seed writes exactly the same bytes."""
+    """A second build in a fresh process with another hash seed writes exactly the same bytes, given the same
+    publication date: SOURCE_DATE_EPOCH, set here to the first build's (issue 16); the release id never depends on it."""
+    from datetime import datetime
+
     root = tmp_path / "again"
     for part in ("ontology", "shapes", "data", "queries"):
         shutil.copytree(built_settings.root / part, root / part)
-    env = {**os.environ, "PYTHONHASHSEED": "12345", "ECOGRAPH_ROOT": str(root)}
+    published = json.loads((built_settings.dist / "build.json").read_text())["published"]
+    epoch = int(datetime.fromisoformat(published).timestamp())
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "ECOGRAPH_ROOT": str(root), "SOURCE_DATE_EPOCH": str(epoch)}
     done = subprocess.run([sys.executable, "-m", "ecograph.cli", "build"], check=False, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    assert (root / "dist").resolve().name == built_settings.dist.resolve().name
     assert (root / "dist" / "SHA256SUMS").read_text() == (built_settings.dist / "SHA256SUMS").read_text()
 
 

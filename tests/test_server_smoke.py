@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+import rdflib
 
 from tests.servers import running_server
 
@@ -42,7 +43,10 @@ def test_sparqlwrapper_select_and_construct(server):
     assert [int(r["adopted"]["value"]) for r in rows] == [7, 10, 14, 9, 17, 5, 5]
     sw.setQuery("CONSTRUCT { program:13 ?p ?o } WHERE { program:13 ?p ?o }")
     sw.setReturnFormat(TURTLE)
-    assert b"program/13" in sw.queryAndConvert()
+    body = sw.queryAndConvert()
+    assert b"@prefix program: <https://w3id.org/ecograph/id/program/>" in body and b"program:13" in body  # the project's prefixes
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    assert rdflib.URIRef("https://w3id.org/ecograph/id/program/13") in set(graph.subjects()) and len(graph) > 10
 
 
 def test_rdflib_sparqlstore(server):

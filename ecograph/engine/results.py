@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from ecograph.engine.answers import Answer
+from ecograph.namespaces import PREFIX_MAP
 from ecograph.rdf.terms import XSD_STRING, to_ox
 
 TRUNCATED_LINK = "https://w3id.org/ecograph/doc/truncated"
@@ -208,15 +209,23 @@ def to_tsv(answer: Answer) -> bytes:
 
 
 def to_rdf(answer: Answer, fmt: str, max_rows: int) -> bytes:
-    """CONSTRUCT/DESCRIBE triples in an RDF syntax."""
-    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in answer.rows]
+    """CONSTRUCT/DESCRIBE triples (term tuples) in an RDF syntax."""
+    return rdf_body([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in answer.rows], fmt, answer.truncated, max_rows)
+
+
+# Turtle and TriG abbreviate IRIs with the project's prefixes (a reader sees ecograph:phase, not the whole IRI)
+PREFIXED = ("ttl", "trig")
+
+
+def rdf_body(triples: list, fmt: str, truncated: bool, max_rows: int) -> bytes:
+    """pyoxigraph triples in an RDF syntax, written by pyoxigraph itself (no term passes through Python); a
+    truncated answer says so in a comment where the syntax has one."""
     if fmt in ("nq", "trig"):
-        body = ox.serialize([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples], format=OX_FORMATS[fmt])
-    else:
-        body = ox.serialize(triples, format=OX_FORMATS[fmt])
-    if answer.truncated and fmt in ("ttl", "nt", "nq", "trig"):
+        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    body = ox.serialize(triples, format=OX_FORMATS[fmt], prefixes=PREFIX_MAP if fmt in PREFIXED else None)
+    if truncated and fmt in ("ttl", "nt", "nq", "trig"):
         body = f"# ecograph: truncated at {max_rows} triples; see {TRUNCATED_LINK}\n".encode() + body
-    elif answer.truncated and fmt == "rdfxml":
+    elif truncated and fmt == "rdfxml":
         body = body.replace(b"?>", f"?>\n<!-- ecograph: truncated at {max_rows} triples -->".encode(), 1)
     return body
 

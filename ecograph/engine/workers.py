@@ -9,6 +9,7 @@ Answer. The parent never touches the engine."""
 from __future__ import annotations
 
 import functools
+import itertools
 import multiprocessing as mp
 import queue
 import threading
@@ -21,6 +22,8 @@ import pyoxigraph as ox
 from ecograph.engine.answers import Answer, Busy, EngineCrashed, QueryTimeout
 from ecograph.engine.answers import answer as _answer
 from ecograph.engine.job import Job
+from ecograph.engine.results import GRAPH_TYPES as GRAPH_MEDIA
+from ecograph.engine.results import rdf_body
 from ecograph.errors import EcographError, QueryError, QuerySyntaxError, UsageError
 from ecograph.namespaces import DEFAULT_GRAPH
 from ecograph.processes import HolderProcess, end
@@ -56,6 +59,11 @@ def _run(store, job: Job) -> Answer:
         variables = [v.value for v in result.variables]
         # a solution iterates over its values in the order of the variables (None where unbound)
         return _answer("SELECT", variables, (tuple(map(from_ox, s)) for s in result), limit)
+    if job.media in GRAPH_MEDIA:  # the triples go straight to pyoxigraph's writer: no term is read into Python
+        taken = list(itertools.islice(result, limit + 1))
+        truncated = len(taken) > limit
+        body = rdf_body(taken[:limit], GRAPH_MEDIA[job.media], truncated, limit)
+        return Answer("GRAPH", [], [], None, truncated, body)
     return _answer("GRAPH", [], ((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result), limit)
 
 
@@ -233,7 +241,7 @@ def _rendered(answer: Answer, job: Job) -> Answer:
     """With job.media, the answer serialised here, in the worker: the server process (one interpreter for
     every request) then only passes bytes on, and a large answer crosses the pipe as one string."""
     media = job.media
-    if not media:
+    if not media or answer.body is not None:  # no format asked for, or written already (a graph, by pyoxigraph)
         return answer
     from ecograph.engine import results
 

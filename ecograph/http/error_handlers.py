@@ -13,15 +13,34 @@ HINTS = {413: "The request body is larger than the server accepts (setting max_r
          404: "See / for what this server offers.", 405: "See the README for the methods each path accepts."}
 
 
+# An error body stays small whatever the request held: a message that quotes a header or a parameter (5,000 media
+# ranges, a format= of 100 KB) is cut, never echoed back whole.
+MAX_TEXT = 2000
+
+
+def bounded(text: str) -> str:
+    """text, or its first MAX_TEXT characters and how many more there were."""
+    if not isinstance(text, str) or len(text) <= MAX_TEXT:
+        return text
+    return f"{text[:MAX_TEXT]}… ({len(text) - MAX_TEXT} characters more)"
+
+
+def quoted(value: str | None, limit: int = 200) -> str:
+    """A request's value (an Accept header) as a message quotes it: at most `limit` characters."""
+    value = value or ""
+    return value if len(value) <= limit else f"{value[:limit]}… ({len(value) - limit} characters more)"
+
+
 def error_response(status: int, error: str, hint: str = ""):
-    response = jsonify({"ok": False, "status": status, "error": error, "hint": hint})
+    response = jsonify({"ok": False, "status": status, "error": bounded(error), "hint": bounded(hint)})
     response.status_code = status
     return response
 
 
 def exception_response(exc: EcographError):
     """The one shape for an EcographError, plus what its class adds (a syntax error's line and column)."""
-    response = jsonify(exc.to_dict())
+    body = exc.to_dict()
+    response = jsonify({k: bounded(v) for k, v in body.items()})
     response.status_code = exc.status
     return response
 

@@ -48,13 +48,15 @@ from flask import Blueprint, Response, current_app, redirect, request
 
 from ecograph.docs import ontology as ontodoc
 from ecograph.engine import results
+from ecograph.engine.answers import Busy, EngineCrashed, QueryTimeout
 from ecograph.engine.job import Job
 from ecograph.errors import UsageError
 from ecograph.http import pages, ui
 from ecograph.http.data import send_file_cached
+from ecograph.http.error_handlers import quoted
 from ecograph.http.language import html_context, language
 from ecograph.namespaces import BASE, ONTOLOGY_IRI, PREFIX_MAP, PREFIXES
-from ecograph.rdf.terms import to_ox
+from ecograph.rdf.terms import to_ox, to_sparql
 
 blueprint = Blueprint("linked", __name__)
 
@@ -122,6 +124,18 @@ LABELS_QUERY = """SELECT DISTINCT ?x ?lp ?l WHERE {
 REASONS_QUERY = """SELECT DISTINCT ?i ?prop ?reason WHERE {
   ?i ecograph:interpretsResource $IRI ; ecograph:interpretsProperty ?prop . OPTIONAL { ?i ecograph:reason ?reason } }"""
 ONTOLOGY_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{BASE}graph/ontology> {{ ?s ?p ?o }} }}"
+# The example triples of the ontology page (ecograph.docs.ontology.pick_examples picks one per term from these):
+# for each own property, and each own class as the object of rdf:type, the smallest subject IRI in each graph
+# (MIN(STR()) compares code points, as Python does); then every object of the property's first subject there
+# (in a second query: joined in one, rdflib's planner took 12 s on the seed). Labels for what they name.
+_EXAMPLE_GRAPHS = "VALUES ?g { " + " ".join(f"<{g}>" for g in ontodoc.EXAMPLE_GRAPHS) + " }"
+PROPERTY_FIRSTS_QUERY = f"""SELECT ?g ?p (MIN(STR(?s0)) AS ?first) WHERE {{ {_EXAMPLE_GRAPHS} GRAPH ?g {{ ?s0 ?p ?o0 }}
+  FILTER(isIRI(?s0) && STRSTARTS(STR(?p), "{ONTOLOGY_IRI}#")) }} GROUP BY ?g ?p"""
+PROPERTY_EXAMPLES_QUERY = "SELECT ?g ?s ?p ?o WHERE { VALUES (?g ?p ?s) { $ROWS } GRAPH ?g { ?s ?p ?o } }"
+CLASS_EXAMPLES_QUERY = f"""SELECT ?g ?o (MIN(STR(?s0)) AS ?first) WHERE {{ {_EXAMPLE_GRAPHS} GRAPH ?g {{ ?s0 a ?o }}
+  FILTER(isIRI(?s0) && STRSTARTS(STR(?o), "{ONTOLOGY_IRI}#")) }} GROUP BY ?g ?o"""
+EXAMPLE_LABELS_QUERY = "SELECT DISTINCT ?x ?l WHERE { VALUES (?x) { $IRIS } " + _EXAMPLE_GRAPHS + """
+  GRAPH ?g { ?x rdfs:label ?l } FILTER(isLiteral(?l)) }"""
 
 
 # ------------------------------------------------------------------ helpers
@@ -167,7 +181,7 @@ def _negotiate(offered: list[str]) -> str:
     accept = request.headers.get("Accept")
     media = results.negotiate(accept, offered)
     if media is None:
-        raise NotAcceptable(f"none of the requested types ({accept}) is available here",
+        raise NotAcceptable(f"none of the requested types ({quoted(accept)}) is available here",
                             f"Ask for one of: {', '.join(offered)}.")
     return HTML if media == "application/xhtml+xml" else media
 
@@ -341,6 +355,7 @@ class _Ontology:
 
 _ONTOLOGY: dict[str, _Ontology] = {}
 _ONTOLOGY_HTML: dict[tuple[str, tuple], str] = {}
+_ONTOLOGY_EXAMPLES: dict[str, ontodoc.Examples] = {}
 _ONTOLOGY_LOCK = threading.Lock()
 
 
@@ -370,10 +385,57 @@ def _ontology_html(order: tuple[str, str]) -> str:
 
         graph = Graph()
         graph.parse(data=_ontology().ntriples.decode("utf-8"), format="nt")
-        cached = ontodoc.render(graph, order)
-        with _ONTOLOGY_LOCK:
-            _ONTOLOGY_HTML[(release, order)] = cached
+        examples = _ontology_examples()
+        h = html_context()
+        cached = ontodoc.render(graph, order, examples, chrome=(pages.site_head(h), pages.site_nav(h, "/ontology")))
+        if examples is not None:  # a page without its examples (the store was busy) is not kept
+            with _ONTOLOGY_LOCK:
+                _ONTOLOGY_HTML[(release, order)] = cached
     return cached
+
+
+def _ontology_examples() -> ontodoc.Examples | None:
+    """An example triple of the served data for each own term, with labels; None when the store could not answer
+    in time (the page is then shown without examples)."""
+    release = _engine().served.release
+    cached = _ONTOLOGY_EXAMPLES.get(release)
+    if cached is not None:
+        return cached
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    try:
+        firsts = [(r["g"], r["p"], ("uri", r["first"][1], None, None)) for r in _rows(_run(PROPERTY_FIRSTS_QUERY, union=False))]
+        query = PROPERTY_EXAMPLES_QUERY.replace("$ROWS", _values(firsts))
+        rows = [(r["g"][1], r["s"][1], r["p"][1], r["o"]) for r in _rows(_run(query, union=False))] if firsts else []
+        rows += [(r["g"][1], r["first"][1], rdf_type, r["o"]) for r in _rows(_run(CLASS_EXAMPLES_QUERY, union=False))]
+        terms = {r[2] for r in rows if r[2] != rdf_type} | {r[3][1] for r in rows if r[2] == rdf_type}
+        found = ontodoc.Examples(ontodoc.pick_examples(rows, terms))
+        found.labels = _example_labels(found.iris())
+    except (QueryTimeout, Busy, EngineCrashed):
+        return None
+    with _ONTOLOGY_LOCK:
+        return _ONTOLOGY_EXAMPLES.setdefault(release, found)
+
+
+def _values(rows: list[tuple]) -> str:
+    """Rows of IRI terms (found in the store) as the rows of a VALUES block, each escaped; an IRI that could not
+    be written safely leaves its row out."""
+    out = []
+    for row in rows:
+        try:
+            out.append("(" + " ".join(to_sparql(term) for term in row) + ")")
+        except ValueError:
+            continue
+    return " ".join(out)
+
+
+def _example_labels(iris: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The rdfs:labels of the IRIs an example names."""
+    values = _values([(("uri", iri, None, None),) for iri in iris])
+    labels: dict[str, set] = {}
+    if values:
+        for row in _rows(_run(EXAMPLE_LABELS_QUERY.replace("$IRIS", values), union=False)):
+            labels.setdefault(row["x"][1], set()).add((row["l"][3] or "", row["l"][1]))
+    return {iri: sorted(found) for iri, found in sorted(labels.items())}
 
 
 @blueprint.route("/ontology")
@@ -397,7 +459,7 @@ def _ontology_response() -> Response:
     order, _ = language()
     dist = _engine().served.dist
     name = ONTOLOGY_FILES[media]
-    if dist is not None and (media != HTML or order[0] == "ja"):  # the dump itself (ja-first HTML as built)
+    if dist is not None and media != HTML:  # the dump itself (the HTML is drawn with the site's navigation)
         response = send_file_cached(Path(dist) / name, media)
         response.headers["Content-Location"] = f"{request.script_root}/dumps/{name}"
     elif media == HTML:

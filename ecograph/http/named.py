@@ -17,7 +17,9 @@ from ecograph import __version__
 from ecograph.engine import results
 from ecograph.engine.job import DEFAULT_LAYER, LAYERS
 from ecograph.errors import UsageError
-from ecograph.http import sparql
+from ecograph.http import pages, sparql, ui
+from ecograph.http.error_handlers import quoted
+from ecograph.http.language import html_context
 from ecograph.queries import NamedQuery, Param, catalogue, code_lists
 
 blueprint = Blueprint("named", __name__)
@@ -86,7 +88,7 @@ def _listing_type() -> str:
         return media
     media = results.negotiate(request.headers.get("Accept"), LISTING_TYPES)
     if media is None:
-        raise ListingNotAcceptable(f"none of the requested types ({request.headers.get('Accept')}) is available for the listing")
+        raise ListingNotAcceptable(f"none of the requested types ({quoted(request.headers.get('Accept'))}) is available for the listing")
     return media
 
 
@@ -98,30 +100,28 @@ def listing():
         response = Response(listing_html(entries), content_type="text/html; charset=utf-8")
     else:
         response = jsonify({"queries": entries, "openapi": url_for("named.openapi")})
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Accept-Language"  # the HTML listing is in the browser's language
     return response
 
 
-def _param_rows(entry: dict) -> str:
+def _param_rows(entry: dict, h: pages.Html) -> str:
+    """A query's parameters as a table (in a box that scrolls sideways on a phone), or a line saying it has none."""
     if not entry["parameters"]:
-        return "<p>No parameters.</p>"
+        return f'<p>{h.bi("パラメータなし。", "No parameters.")}</p>'
+    head = "".join(f'<th scope="col">{h.bi(ja, en)}</th>' for ja, en in (("パラメータ", "parameter"), ("型", "type"),
+                                                                         ("既定値", "default"), ("説明", "description")))
     rows = "".join(f"<tr><td><code>{escape(p['name'])}</code></td><td>{escape(p['type'])}</td>"
-                   f"<td>{escape(p['default'] or '')}</td><td>{escape(p['description'])}</td></tr>" for p in entry["parameters"])
-    return f"<table><tr><th>parameter</th><th>type</th><th>default</th><th>description</th></tr>{rows}</table>"
+                   f"<td>{escape(p['default'] or '')}</td><td lang=\"en\">{escape(p['description'])}</td></tr>" for p in entry["parameters"])
+    return f'<div class="scroll"><table><tr>{head}</tr>{rows}</table></div>'
 
 
 def listing_html(entries: list[dict]) -> str:
-    """The listing as a page; every value is escaped (query headers are files, but still text)."""
-    parts = []
-    for e in entries:
-        parts.append(
-            f'<section id="{escape(e["name"])}"><h2><a href="{escape(e["url"])}">{escape(e["name"])}</a></h2>\n'
-            f'<p lang="en">{escape(e["title"].get("en", ""))}: {escape(e["description"].get("en", ""))}</p>\n'
-            f'<p lang="ja">{escape(e["title"].get("ja", ""))}：{escape(e["description"].get("ja", ""))}</p>\n'
-            f"{_param_rows(e)}\n<p>Formats: {escape(', '.join(e['formats']))}</p></section>")
-    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>ecograph named queries</title></head>\n'
-            f'<body>\n<h1>Named queries</h1>\n<p><a href="{escape(url_for("named.openapi"))}">OpenAPI description</a></p>\n'
-            + "\n".join(parts) + "\n</body></html>\n")
+    """The listing as a page: the site's navigation, the browser's language first (?lang= or Accept-Language), the
+    queries grouped as in the query editor's menu; every value is escaped (query headers are files, but still text)."""
+    h = html_context()
+    groups = [(group, [{**e, "params_html": _param_rows(e, h)} for e in entries if ui.query_group(e["name"]) == group])
+              for group in ui.QUERY_GROUPS]
+    return pages.queries_page(h, groups, url_for("named.openapi"))
 
 
 # ------------------------------------------------------------------ OpenAPI

@@ -3,14 +3,17 @@
 Pure functions from values to HTML strings (no Flask), so that they can be tested and reused. Every text that
 comes from the data is escaped with html.escape; only http(s) IRIs become links (a `javascript:` IRI is valid
 RDF and must never be clickable); ecograph IRIs are mapped onto this server's paths. Pages are self-contained:
-inline CSS, no scripts, no external fonts or stylesheets. Both languages are always shown, the chosen one first.
+inline CSS, no scripts, no external fonts or stylesheets. Both languages are always shown, the chosen one first,
+except in the site's navigation (site_nav), which names each page in the chosen language only so that it stays one or
+two lines on a phone, and offers the other language beside it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from ecograph.namespaces import BASE, ECO, PREFIXES
 
@@ -34,14 +37,66 @@ DEFAULT_GRAPH_BADGE = ("other", "既定グラフ", "default graph")
 
 STYLE = """body{font-family:sans-serif;max-width:64em;margin:1.5em auto;padding:0 1em;line-height:1.5;color:#222}
 a{color:#0645ad}code{background:#f4f4f4;padding:0 .2em;word-break:break-all}.alt{color:#666}
-nav{font-size:.9em;border-bottom:1px solid #ddd;padding-bottom:.4em}nav a{margin-right:1em}
 table{border-collapse:collapse;width:100%}th,td{border-top:1px solid #ddd;padding:.3em .5em;vertical-align:top;text-align:left}
 th{width:14em;font-weight:normal}ul.v{list-style:none;margin:0;padding:0}ul.v li{margin:.15em 0}
 .g{font-size:.75em;border-radius:.3em;padding:0 .35em;margin-left:.4em;white-space:nowrap;text-decoration:none}
+a.g{display:inline-block;min-height:24px;line-height:24px;vertical-align:middle}
 .g-stated{background:#e3f2e3;color:#1b5e20}.g-interpreted{background:#fff3cd;color:#7a4f00}
 .g-inferred{background:#e3ecfa;color:#0d3c8c}.g-other{background:#eee;color:#444}
 .why{margin:.2em 0 .4em 1em;padding-left:.6em;border-left:3px solid #f0c36d;font-size:.9em}
-small{color:#666}dl.kv dt{font-weight:bold}dl.kv dd{margin:0 0 .3em 1.5em}"""
+small{color:#595959}dl.kv dt{font-weight:bold}dl.kv dd{margin:0 0 .3em 1.5em}
+@media (max-width:40em){body{margin:.5em auto;padding:0 .6em}h1{font-size:1.5em}}"""
+
+# The site's navigation (issue 16), one copy for every page: (path, Japanese, English). The query editor is the home
+# page; a browser asking for /sparql gets the editor too, and RDF clients its service description.
+SITE_NAV = (
+    ("/", "クエリエディタ", "Query editor"),
+    ("/queries", "名前付きクエリ", "Named queries"),
+    ("/ontology", "オントロジー", "Ontology"),
+    ("/report", "レポート", "Report"),
+    ("/sparql", "SPARQL エンドポイント", "SPARQL endpoint"),
+)
+LANGUAGE_NAMES = (("ja", "日本語"), ("en", "English"))
+# Scoped to .site-header, so that a page with a stylesheet of its own (the report, the ontology) can add it as it is.
+# Each link is at least 24 px high (WCAG 2.5.8); the current page is marked by more than colour.
+NAV_STYLE = """.site-header{border-bottom:1px solid #ddd;margin:0 0 1em;padding:0 0 .2em;font-family:sans-serif;line-height:1.4}
+.site-nav{display:flex;flex-wrap:wrap;align-items:center;gap:0 1em;font-size:.95em}
+.site-nav ul{display:flex;flex-wrap:wrap;gap:0 1em;list-style:none;margin:0;padding:0}
+.site-nav a{display:inline-block;padding:.3em 0;color:#0645ad}
+.site-nav a[aria-current]{color:#222;font-weight:bold;text-decoration:none;box-shadow:inset 0 -3px #0b5563}
+.site-nav a.brand{font-weight:bold;color:#0b5563;text-decoration:none}
+.site-nav .langs{margin-left:auto;display:flex;gap:0 .8em}"""
+FAVICON = "/favicon.ico"
+
+
+def site_head(h: Html) -> str:
+    """What <head> needs for the site's chrome: the favicon's link and NAV_STYLE (for a page with a stylesheet of its own)."""
+    return f'<link rel="icon" type="image/svg+xml" href="{esc(h.root + FAVICON)}"><style>{NAV_STYLE}</style>'
+
+
+def site_nav(h: Html, current: str | None = None) -> str:
+    """The site's navigation bar, the same on every page: a <header> landmark holding a labelled <nav>.
+
+    Args:
+        h: the rendering context (language order, root path).
+        current: the path of the page it is on ("/", "/queries", "/ontology", "/report"), marked aria-current.
+
+    Returns:
+        HTML for the start of <body>; its CSS is NAV_STYLE, for the page's <style>.
+    """
+    first = h.order[0]
+
+    def link(path: str, text: str) -> str:
+        mark = ' aria-current="page"' if path == current else ""
+        return f'<a href="{esc(h.root + path)}"{mark}>{esc(text)}</a>'
+
+    items = "".join(f"<li>{link(path, ja if first == 'ja' else en)}</li>" for path, ja, en in SITE_NAV)
+    langs = "".join(f'<a href="?lang={lang}" lang="{lang}" hreflang="{lang}"' + (' aria-current="true"' if lang == first else "")
+                    + f">{name}</a>" for lang, name in LANGUAGE_NAMES)
+    label, language = ("サイト", "言語") if first == "ja" else ("Site", "Language")
+    return (f'<header class="site-header"><nav class="site-nav" aria-label="{label}">'
+            f'<a class="brand" href="{esc(h.root)}/" lang="en">ecograph</a><ul>{items}</ul>'
+            f'<span class="langs" role="group" aria-label="{language}">{langs}</span></nav></header>')
 
 
 @dataclass
@@ -145,14 +200,11 @@ class Html:
 
     # ------------------------------------------------------------ page
 
-    def page(self, title: str, body: str, head: str = "") -> str:
-        first = self.order[0]
-        switch = "".join(f'<a href="?lang={lang}" lang="{lang}">{name}</a>' for lang, name in (("ja", "日本語"), ("en", "English")))
-        nav = (f'<nav><a href="{esc(self.root)}/">ecograph</a><a href="{esc(self.root)}/sparql">SPARQL</a>'
-               f'<a href="{esc(self.root)}/ontology">{self.bi("オントロジー", "Ontology")}</a>{switch}</nav>')
-        return (f'<!DOCTYPE html>\n<html lang="{first}"><head><meta charset="utf-8">'
+    def page(self, title: str, body: str, head: str = "", current: str | None = None) -> str:
+        """A whole page: the site's navigation (current: this page's path, see site_nav), then body."""
+        return (f'<!DOCTYPE html>\n<html lang="{self.order[0]}"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>'
-                f"<style>{STYLE}</style>{head}</head><body>{nav}{body}</body></html>\n")
+                f"<style>{STYLE}</style>{site_head(self)}{head}</head><body>{site_nav(self, current)}{body}</body></html>\n")
 
 
 # ------------------------------------------------------------------ helpers
@@ -223,7 +275,8 @@ def resource_page(view: ResourceView, h: Html, formats: list[tuple[str, str, str
         view: the resource's statements, incoming links, labels and interpretation reasons.
         h: the rendering context (language order, root path).
         formats: (name, media type, href) of each RDF document of the resource.
-        sparql_href: a link that opens DESCRIBE <iri> on the SPARQL endpoint.
+        sparql_href: a link that runs DESCRIBE <iri> on the SPARQL endpoint (Turtle); "Open in SPARQL" opens the
+            query editor with resource_query(iri) instead.
     """
     names = h.ordered([(lang, text) for lang, text in view.labels.get(view.iri, [])])
     title = names[0][1] if names else view.key
@@ -237,11 +290,36 @@ def resource_page(view: ResourceView, h: Html, formats: list[tuple[str, str, str
     facts.append((h.bi("出典スライド", "Source slide"),
                   ", ".join(h.term(t, view) for t in sorted(slides, key=_value_key)) or h.bi("記載なし", "none given")))
     links = " · ".join(f'<a href="{esc(href)}">{esc(name)}</a>' for name, _, href in formats)
-    facts.append((h.bi("データ", "Data"), f'{links} · <a href="{esc(sparql_href)}">{h.bi("SPARQL で開く", "Open in SPARQL")}</a>'))
+    facts.append((h.bi("データ", "Data"), f'{links} · <a href="{esc(sparql_href)}">DESCRIBE</a>'))
+    editor = editor_href(h, resource_query(view.iri, h.order[0]))
+    facts.append(("SPARQL", f'<a href="{esc(editor)}">{h.bi("SPARQL で開く（クエリエディタ）", "Open in SPARQL (the query editor)")}</a>'))
     header = (f'<header><h1 lang="{esc(names[0][0]) if names else "en"}">{esc(title)}</h1>{others}<dl class="kv">'
               + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl></header>")
     body = header + _statements_section(view, h) + _incoming_section(view, h) + _legend(h)
     return h.page(f"{title} — ecograph", f"<main>{body}</main>", head)
+
+
+def sparql_name(iri: str) -> str:
+    """An IRI as SPARQL text: a prefixed name under the project prefixes when its local part needs no escape, else <iri>."""
+    short = curie(iri)
+    if short != iri and re.fullmatch(r"[A-Za-z][\w-]*:[A-Za-z0-9_](?:[\w.-]*[\w-])?", short):
+        return short
+    return f"<{iri}>"
+
+
+def resource_query(iri: str, lang: str) -> str:
+    """The query "Open in SPARQL" puts in the editor: what the resource's page shows, as rows (property, value,
+    the value's label in the page's language, and the graph the statement is in)."""
+    name = sparql_name(iri)
+    return (f"SELECT ?property ?value ?value_label ?graph WHERE {{\n  GRAPH ?graph {{ {name} ?property ?value }}\n"
+            f'  OPTIONAL {{ ?value rdfs:label ?value_label FILTER (LANG(?value_label) = "{lang}") }}\n}}\n'
+            "ORDER BY ?property ?value ?graph")
+
+
+def editor_href(h: Html, query: str) -> str:
+    """The query editor (/) opened with this query text (ui.py reads ?query=)."""
+    args = {"query": query, **({"lang": h.order[0]} if h.explicit else {})}
+    return f"{h.root}/?{urlencode(args, quote_via=quote)}"
 
 
 def _statements_section(view: ResourceView, h: Html) -> str:
@@ -330,7 +408,52 @@ def home_page(h: Html, release: str, has_build: bool, query_ui: str = "", head: 
             f"<h2>{h.bi('サービス', 'Services')}</h2><ul>{services}</ul>"
             + (f"<h2>{h.bi('例', 'Examples')}</h2><ul>{examples}</ul>" if examples else "")
             + f'<p><small>{h.bi("リリース", "Release")}: <code>{esc(release)}</code></small></p></main>')
-    return h.page("ecograph", body, head)
+    return h.page("ecograph", body, head, current="/")
+
+
+LISTING_STYLE = """.scroll{overflow-x:auto;max-width:100%}.scroll table th{width:auto}
+.query-index{columns:16em auto;padding-left:1.2em}section.query{border-top:1px solid #ddd;margin:1em 0}
+section.query h3{margin:.6em 0 .2em;font-family:monospace;font-size:1.1em}section.query p{margin:.3em 0}
+section.query summary{cursor:pointer;color:#0645ad;min-height:24px;line-height:24px}"""
+
+
+def queries_page(h: Html, groups: list[tuple], openapi_href: str) -> str:
+    """The named queries as a page (GET /queries for a browser), grouped as in the query editor's menu.
+
+    Args:
+        h: the rendering context.
+        groups: (group, entries) pairs: group has key, ja and en; each entry is the listing's JSON of a query
+            (name, url, title, description, formats) plus params_html, its parameters as HTML.
+        openapi_href: the OpenAPI description of the queries.
+    """
+    index, sections = [], []
+    for group, entries in groups:
+        if not entries:
+            continue
+        index.append(f'<li><a href="#group-{esc(group.key)}">{h.bi(group.ja, group.en)}</a> ({len(entries)})</li>')
+        items = "".join(_query_section(h, e) for e in entries)
+        sections.append(f'<section id="group-{esc(group.key)}"><h2>{h.bi(group.ja, group.en)}</h2>{items}</section>')
+    intro = h.bi("名前付きクエリは GET /queries/名前?パラメータ=… で実行でき、/sparql と同じ形式（format=json, csv, …）で答えます。",
+                 "Each named query runs as GET /queries/NAME?param=… and answers in the formats of /sparql (format=json, csv, …).")
+    links = (f'<a href="{esc(openapi_href)}">{h.bi("OpenAPI による記述", "OpenAPI description")}</a> · '
+             f'<a href="{esc(h.root)}/queries?format=json">{h.bi("JSON による一覧", "The listing as JSON")}</a>')
+    body = (f'<main><h1>{h.bi("名前付きクエリ", "Named queries")}</h1><p>{intro}</p><p>{links}</p>'
+            f'<ul class="query-index">{"".join(index)}</ul>{"".join(sections)}</main>')
+    return h.page("ecograph: " + ("名前付きクエリ" if h.order[0] == "ja" else "named queries"), body,
+                  f"<style>{LISTING_STYLE}</style>", current="/queries")
+
+
+def _query_section(h: Html, e: dict) -> str:
+    """One named query of the listing: name (its API link), titles, description folded, parameters, formats."""
+    titles = h.ordered([(lang, text) for lang, text in e["title"].items() if text])
+    shown = "".join(f'<span lang="{esc(lang)}" class="alt"> / {esc(text)}</span>' if i else f'<span lang="{esc(lang)}">{esc(text)}</span>'
+                    for i, (lang, text) in enumerate(titles))
+    said = "".join(f'<p lang="{esc(lang)}">{esc(text)}</p>' for lang, text in h.ordered(list(e["description"].items())) if text)
+    editor = f'{h.root}/?{urlencode({"named": e["name"], **({"lang": h.order[0]} if h.explicit else {})})}'
+    return (f'<section class="query" id="{esc(e["name"])}"><h3><a href="{esc(e["url"])}">{esc(e["name"])}</a></h3>'
+            f'<p>{shown}</p><details><summary>{h.bi("説明", "Description")}</summary>{said}</details>{e["params_html"]}'
+            f'<p>{h.bi("形式", "Formats")}: {esc(", ".join(e["formats"]))} · '
+            f'<a href="{esc(editor)}">{h.bi("クエリエディタで開く", "Open in the query editor")}</a></p></section>')
 
 
 def truncated_page(h: Html) -> str:

@@ -8,6 +8,10 @@ the very same function as the CLI is what makes /report byte-identical to `ecogr
 reads the release with pyoxigraph, whatever the `store` setting). The guard, time limit and worker isolation of /sparql exist for queries from users; none
 comes here. The page is rendered once per release and language order and then served from memory, with an
 ETag; a server started on other data files (`serve --data`) has no release and answers 404.
+
+The language is the site's (language.py): ?lang=, else the browser's Accept-Language, else Japanese. Every link
+of the page is relative (the site's navigation, the named queries under the charts), so that it works behind a
+script root and the page stays the CLI's bytes (issue 16).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import replace
 from flask import Blueprint, Response, current_app, request
 
 from ecograph.errors import UsageError
+from ecograph.http.language import language
 
 blueprint = Blueprint("report", __name__)
 
@@ -36,8 +41,7 @@ def report():
     served = current_app.extensions["ecograph"].served
     if served.dist is None:
         raise NoReport("this server serves data files, not a release: there is no report")
-    first = request.args.get("lang", "ja")
-    order = (first, "en") if first == "ja" else ("en", "ja")
+    order, _ = language()
     cache = current_app.extensions.setdefault("ecograph.report", {})  # (release id, language order) -> HTML
     key = (served.release, order)
     with _LOCK:
@@ -49,5 +53,6 @@ def report():
     response = Response(html, content_type="text/html; charset=utf-8")
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response.headers["Cache-Control"] = "no-cache"
+    response.headers["Vary"] = "Accept-Language"
     response.add_etag()
     return response.make_conditional(request)

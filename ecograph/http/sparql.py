@@ -16,6 +16,7 @@ from ecograph.engine.job import DEFAULT_LAYER, LAYERS, Job, layer_graphs
 from ecograph.engine.serving import DEFAULT_GRAPH_IRI
 from ecograph.errors import QueryError, UsageError
 from ecograph.http import ui
+from ecograph.http.error_handlers import quoted
 from ecograph.http.service import SD_TYPES, service_description
 from ecograph.namespaces import PREFIX_MAP
 
@@ -156,7 +157,7 @@ def _media(formats: list[str], form: str, accept: str | None) -> str:
     if not named:
         media = results.negotiate(accept, offered)
         if media is None:
-            raise NotAcceptable(f"none of the requested types ({accept}) is available for a {form} query")
+            raise NotAcceptable(f"none of the requested types ({quoted(accept)}) is available for a {form} query")
         return media
     media, value = next(iter(named.items()))
     if media in offered:

@@ -1,15 +1,25 @@
-"""The query UI: the page at / (and at GET /sparql for a browser), and the static files it loads.
+"""The query UI: the page at / (and at GET /sparql for a browser), the static files it loads, the favicon, and the
+ontology's terms for the editor's autocompletion (GET /ontology/terms.json).
 
 With the vendored YASGUI (`scripts/vendor-ui` puts it in ecograph/http/static/yasgui/, gitignored), the page is
-a YASGUI editor and result view whose endpoint is this server's /sparql, with one tab per named query (read
-from the catalogue at request time) and the project's prefixes offered by the editor. Everything it loads
-comes from this server: the editor's autocompleters that call other hosts (Linked Open Vocabularies for
-classes and properties, prefix.cc) are switched off by static/query-ui.js. Without the vendored files the page
-is a plain HTML form posting to /sparql. Either way the home page's text and links follow the UI.
+a YASGUI editor and result view whose endpoint is this server's /sparql. Above it, a menu of the named queries
+(read from the catalogue at request time), grouped by kind (QUERY_GROUPS: coverage, gaps, money, support finders,
+programs and calls, data quality and other), loads one into the editor; its description is folded below the menu.
+Everything the page loads comes from this server: static/query-ui.js switches off the autocompleters that call
+other hosts (Linked Open Vocabularies, prefix.cc) and completes the ontology's classes and properties and the
+project's prefixes from /ontology/terms.json instead. Without the vendored files the page is a plain HTML form
+posting to /sparql, and the menu a form that opens a named query in it. Either way the home page's text and
+links follow the UI.
 
-Named queries with parameters are shown with their parameters written into the text with their default
-values (`write_parameters`): the tab runs as GET /queries/NAME does with no parameters. (The named-query API
-binds values as RDF terms and never pastes them into text; the tab's text is the user's to edit anyway.)
+`/?query=TEXT` opens the editor with that text (the resource pages' "Open in SPARQL" link), `/?named=NAME` with
+a named query. Named queries with parameters are shown with their parameters written into the text with their
+default values (`write_parameters`): the editor runs them as GET /queries/NAME does with no parameters. (The
+named-query API binds values as RDF terms and never pastes them into text; the editor's text is the user's to
+edit anyway.)
+
+Accessibility (issue 16): focus does not start in the editor, Tab leaves it (WCAG 2.1.2; Ctrl+] and Ctrl+[
+indent, as the hint under the menu says), and query-ui.js mends YASGUI's markup after it starts (labels, roles,
+contrast); tests/test_accessibility.py runs axe-core on the page.
 """
 
 from __future__ import annotations
@@ -17,19 +27,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 from werkzeug.security import safe_join
 
 from ecograph.engine import guard
-from ecograph.engine.job import DEFAULT_LAYER
+from ecograph.engine.job import DEFAULT_LAYER, Job
+from ecograph.errors import UsageError
 from ecograph.http import pages
 from ecograph.http.data import send_file_cached
 from ecograph.http.language import html_context
 from ecograph.http.pages import esc
-from ecograph.namespaces import PREFIXES
+from ecograph.namespaces import BASE, PREFIX_MAP, PREFIXES
 from ecograph.queries import NamedQuery, catalogue
 
 blueprint = Blueprint("ui", __name__)
@@ -38,7 +51,10 @@ STATIC = Path(__file__).parent / "static"
 YASGUI_JS = "yasgui/yasgui.min.js"
 YASGUI_CSS = "yasgui/yasgui.min.css"
 UI_JS = "query-ui.js"
-STATIC_TYPES = {".js": "text/javascript", ".css": "text/css", ".json": "application/json", "": "text/plain"}
+UI_CSS = "query-ui.css"
+FAVICON = "favicon.svg"
+STATIC_TYPES = {".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".svg": "image/svg+xml",
+                "": "text/plain"}
 STATIC_MAX_AGE = 86400  # seconds; every link carries ?v=<content hash>, so a new file is a new URL
 XSD = "http://www.w3.org/2001/XMLSchema#"
 FORMATS = (("json", "SPARQL JSON"), ("xml", "SPARQL XML"), ("csv", "CSV"), ("tsv", "TSV"), ("ttl", "Turtle"),
@@ -48,12 +64,7 @@ INITIAL_QUERY = """SELECT ?number ?name WHERE {
   FILTER (LANG(?name) = "en")
 }
 ORDER BY ?number"""
-UI_STYLE = """body{max-width:96em}#yasgui{margin:1em 0 2em}.ui-note{font-size:.9em;color:#555}
-form.plain textarea{width:100%;font-family:monospace;font-size:.95em}form.plain p{margin:.4em 0}
-.ecograph-error{padding:.2em 1em;max-width:100%;box-sizing:border-box;overflow-wrap:anywhere;line-height:1.45}
-.ecograph-error p{margin:.5em 0}.ecograph-error-title{font-weight:bold;color:#a00}
-.ecograph-error-message{font-family:monospace;font-size:1.05em;white-space:pre-wrap}
-.ecograph-error-raw{white-space:pre-wrap;overflow-wrap:anywhere;margin:.5em 0}"""
+MAX_QUERY_CHARS = 100_000  # a longer ?query= is not put in the page (the endpoint still takes it by POST)
 
 
 # ------------------------------------------------------------------ static files
@@ -86,17 +97,32 @@ def static(name: str):
     return response
 
 
-# ------------------------------------------------------------------ named queries as tabs
+@blueprint.route("/favicon.ico")
+def favicon():
+    """The site's icon (an SVG: browsers read it by its media type, whatever the name), asked for by every page."""
+    response = send_file_cached(STATIC / FAVICON, STATIC_TYPES[".svg"])
+    response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}"
+    return response
+
+
+# ------------------------------------------------------------------ named queries in the editor
 
 def sparql_term(param, raw: str) -> str:
     """A parameter value (already checked by Param.bind) as SPARQL text: a prefixed name when it is one."""
     term = param.bind(raw)
+    match = re.fullmatch(r"([A-Za-z][\w-]*):([\w-]+)", raw.strip())
+    if term.kind == "uri" and match and match.group(1) in PREFIXES and str(PREFIXES[match.group(1)]) + match.group(2) == term.value:
+        return raw.strip()
+    return term_text(term)
+
+
+def term_text(term) -> str:
+    """An RDF term (rdf/terms.py Term) as SPARQL text."""
     if term.kind == "uri":
-        match = re.fullmatch(r"([A-Za-z][\w-]*):([\w-]+)", raw.strip())
-        if match and match.group(1) in PREFIXES and str(PREFIXES[match.group(1)]) + match.group(2) == term.value:
-            return raw.strip()
         return f"<{term.value}>"
     quoted = '"' + term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+    if term.language:
+        return f"{quoted}@{term.language}"
     if term.datatype in (None, XSD + "string"):
         return quoted
     if term.datatype in (XSD + "integer", XSD + "boolean"):
@@ -181,26 +207,138 @@ def with_prefixes(text: str) -> str:
     return header + "\n".join(lines) + "\n" + text[len(header):]
 
 
-def tab_text(query: NamedQuery) -> str:
-    """What the tab of a named query holds: its header, PREFIX lines, and its text with parameter defaults written in."""
+@dataclass(frozen=True)
+class QueryGroup:
+    """A kind of named query in the editor's menu and on /queries: the names it holds (by prefix), and the prefixes
+    of their titles that the group's own label makes redundant in the menu."""
+
+    key: str
+    ja: str
+    en: str
+    names: tuple[str, ...]
+    titles: tuple[str, ...] = ()
+
+
+# In menu order; a query whose name matches no group's prefixes goes to the last group.
+QUERY_GROUPS = (
+    QueryGroup("coverage", "カバレッジ", "Coverage", ("coverage-",), ("Coverage:", "カバレッジ：")),
+    QueryGroup("gaps", "空白", "Gaps", ("gaps-",), ("Gaps:", "空白：")),
+    QueryGroup("money", "金額", "Money", ("money-",)),
+    QueryGroup("support", "支援の検索", "Support finders", ("support-finder", "stakeholder-programs"),
+               ("Support finder:", "支援の検索：")),
+    QueryGroup("programs", "事業と公募", "Programs and calls", ("programs", "cicle-", "aimgain-", "plan-")),
+    QueryGroup("quality", "データ品質・その他", "Data quality and other", (), ("Data quality:", "データ品質：")),
+)
+
+
+def query_group(name: str) -> QueryGroup:
+    """The group of a named query, by the prefix of its name."""
+    return next((g for g in QUERY_GROUPS if g.names and name.startswith(g.names)), QUERY_GROUPS[-1])
+
+
+def menu_title(title: str, group: QueryGroup) -> str:
+    """A query's title without the prefix its group's label already says ("Coverage: program × phase" → "program × phase")."""
+    for prefix in group.titles:
+        if title.startswith(prefix) and title[len(prefix):].strip():
+            return title[len(prefix):].strip()
+    return title
+
+
+def _without_header(text: str) -> str:
+    """The query text without its header comments (title, description, param: the menu shows them)."""
+    return text[len(re.match(r"(?:[ \t]*#[^\n]*\n|[ \t]*\n)*", text).group(0)):]
+
+
+def written_terms(query: NamedQuery) -> dict[str, str]:
+    """What a run of the named query with no parameters binds, as SPARQL text to write into the editor's text: each
+    parameter with a default (a CURIE stays a CURIE), and ?layer, the default layer's name (NamedQuery.substitutions)."""
     terms = {p.name: sparql_term(p, p.default) for p in query.params if p.default is not None}
-    if re.search(r"[?$]layer\b", query.text):  # the layer the query shows (engine/job.py), the default one here
-        terms["layer"] = f'"{DEFAULT_LAYER}"'
-    text = query.text
-    if terms:
-        note = (f"# In this tab the parameters are written into the text with their defaults "
-                f"({', '.join(f'{k} = {v}' for k, v in terms.items())}); GET /queries/{query.name}?… binds other values.\n")
-        body = write_parameters(text, terms)
-        header = re.match(r"(?:[ \t]*#[^\n]*\n)*", body).group(0)
-        text = header + note + body[len(header):]
-    return with_prefixes(text)
+    try:
+        bound = query.substitutions({p.name: p.default for p in query.params if p.default is not None}, DEFAULT_LAYER)
+    except UsageError:  # a parameter with no default stays a variable, to be given a value by the user
+        return terms
+    return {**{name: term_text(term) for name, term in bound.items()}, **terms}
 
 
-def tabs(lang: str) -> list[dict]:
-    """One tab per named query: name, title in the chosen language, and text."""
+def editor_text(query: NamedQuery) -> str:
+    """What the editor holds for a named query: PREFIX lines and its text, defaults written in, no header comments."""
+    terms = written_terms(query)
+    text = _without_header(query.text)
+    return with_prefixes(write_parameters(text, terms) if terms else text)
+
+
+def parameter_note(query: NamedQuery, lang: str) -> str:
+    """What the editor's text holds in place of the query's parameters, or "" when nothing is written in."""
+    terms = [f"{name} = {text}" for name, text in written_terms(query).items()]
+    if not terms:
+        return ""
+    if lang == "ja":
+        return f"既定値をクエリに書き込んであります（{', '.join(terms)}）。他の値は GET /queries/{query.name}?… で指定できます。"
+    return f"The defaults are written into the text ({', '.join(terms)}); GET /queries/{query.name}?… binds other values."
+
+
+def menu(lang: str) -> list[dict]:
+    """The named queries in menu order (by group, then as the catalogue lists them), in the chosen language."""
     queries = catalogue(current_app.extensions["ecograph"].settings)
-    return [{"name": q.name, "title": q.title.get(lang) or q.title.get("en") or q.name, "text": tab_text(q)}
-            for q in queries.values()]
+    entries = []
+    for q in queries.values():
+        group = query_group(q.name)
+        title = q.title.get(lang) or q.title.get("en") or q.name
+        entries.append({"name": q.name, "group": group.key, "title": title, "label": menu_title(title, group),
+                        "description": q.description.get(lang) or q.description.get("en") or "",
+                        "note": parameter_note(q, lang), "text": editor_text(q), "url": f"{request.script_root}/queries/{q.name}"})
+    rank = {g.key: i for i, g in enumerate(QUERY_GROUPS)}
+    return sorted(entries, key=lambda e: rank[e["group"]])
+
+
+# ------------------------------------------------------------------ the ontology's terms, for autocompletion
+
+OWL = "http://www.w3.org/2002/07/owl#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+TERM_KINDS = {OWL + "Class": "class", RDFS + "Class": "class", OWL + "ObjectProperty": "object-property",
+              OWL + "DatatypeProperty": "datatype-property", OWL + "AnnotationProperty": "annotation-property",
+              "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property": "property"}
+TERMS_QUERY = (f"SELECT ?term ?type ?label WHERE {{ GRAPH <{BASE}graph/ontology> {{ "
+               f"VALUES ?type {{ {' '.join(f'<{t}>' for t in TERM_KINDS)} }} ?term a ?type . FILTER (isIRI(?term)) "
+               "OPTIONAL { ?term rdfs:label ?label } } }")
+TERMS_MAX_AGE = 3600  # seconds: the terms change with a release
+_TERMS: dict[str, dict] = {}
+_TERMS_LOCK = threading.Lock()
+
+
+def ontology_terms() -> dict:
+    """The ontology's classes and properties (CURIE, IRI, kind, labels) and the project's prefixes, per release.
+
+    Read from the served store's ontology graph through the query workers (a server of data files without that
+    graph has prefixes only). Classes come before properties; within a kind, by CURIE.
+    """
+    engine = current_app.extensions["ecograph"]
+    release = engine.served.release
+    if release in _TERMS:
+        return _TERMS[release]
+    answer = engine.pool.run(Job(TERMS_QUERY, engine.settings.max_rows, "SELECT", PREFIX_MAP), engine.settings.query_timeout_s)
+    found: dict[str, dict] = {}
+    for row in answer.records():
+        iri, kind = row["term"].value, TERM_KINDS[row["type"].value]
+        entry = found.setdefault(iri, {"curie": pages.curie(iri), "iri": iri, "kind": kind, "label": {}})
+        if kind == "class" or entry["kind"] == "property":  # owl:Class before rdfs:Class; the OWL kind of a property
+            entry["kind"] = kind
+        label = row.get("label")
+        if label is not None and label.language in ("ja", "en"):
+            entry["label"][label.language] = label.value
+    terms = sorted(found.values(), key=lambda t: (t["kind"] != "class", t["curie"]))
+    prefixes = [{"prefix": p, "iri": ns} for p, ns in PREFIX_MAP.items()]
+    with _TERMS_LOCK:
+        return _TERMS.setdefault(release, {"release": release, "prefixes": prefixes, "terms": terms})
+
+
+@blueprint.route("/ontology/terms.json")
+def terms():
+    """The ontology's classes and properties and the project's prefixes as JSON, for the editor's autocompletion
+    (the editor asks this server, never Linked Open Vocabularies or prefix.cc)."""
+    response = jsonify(ontology_terms())
+    response.headers["Cache-Control"] = f"public, max-age={TERMS_MAX_AGE}"
+    return response
 
 
 # ------------------------------------------------------------------ the page
@@ -219,28 +357,86 @@ def plain_form(h: pages.Html, query: str) -> str:
             f'<button type="submit">{h.bi("実行", "Run")}</button></p></form>')
 
 
+def query_menu(h: pages.Html, entries: list[dict], selected: str) -> str:
+    """The menu of named queries (a form that opens one: `/?named=NAME`; query-ui.js loads it without a round trip)
+    and, folded, what the selected one does."""
+    lang = h.order[0]
+    own = "（自分のクエリ）" if lang == "ja" else "(your own query)"
+    groups = []
+    for group in QUERY_GROUPS:
+        options = "".join(f'<option value="{esc(e["name"])}"{" selected" if e["name"] == selected else ""}>{esc(e["label"])}</option>'
+                          for e in entries if e["group"] == group.key)
+        if options:
+            groups.append(f'<optgroup label="{esc(group.ja if lang == "ja" else group.en)}">{options}</optgroup>')
+    chosen = next((e for e in entries if e["name"] == selected), None)
+    about = (f'<details id="named-about"{"" if chosen else " hidden"}><summary>{h.bi("このクエリについて", "About this query")}</summary>'
+             f'<p class="about-title" lang="{lang}">{esc(chosen["title"] if chosen else "")}</p>'
+             f'<p class="about-description" lang="{lang}">{esc(chosen["description"] if chosen else "")}</p>'
+             f'<p class="about-note" lang="{lang}">{esc(chosen["note"] if chosen else "")}</p>'
+             f'<p><a class="about-link" href="{esc(chosen["url"] if chosen else "")}">{h.bi("API として実行（GET /queries/…）", "Run as the API (GET /queries/…)")}</a> · '
+             f'<a class="about-listing" href="{esc(h.root)}/queries#{esc(selected)}">{h.bi("名前付きクエリの一覧", "Named queries listing")}</a></p></details>')
+    return (f'<form class="query-menu" method="get" action="{esc(h.root)}/">'
+            + (f'<input type="hidden" name="lang" value="{lang}">' if h.explicit else "")
+            + f'<label for="named-query">{h.bi("名前付きクエリ", "Named query")}</label> '
+            f'<select id="named-query" name="named"><option value="">{own}</option>{"".join(groups)}</select> '
+            f'<button type="submit" class="menu-open">{h.bi("開く", "Open")}</button>{about}</form>')
+
+
+def ui_labels(lang: str) -> dict[str, str]:
+    """The texts query-ui.js writes into the page (labels of YASGUI's parts it mends, the error panel's words)."""
+    ja = lang == "ja"
+    return {
+        "error": "エラー" if ja else "Error", "hint": "ヒント" if ja else "Hint", "at": "位置" if ja else "At",
+        "line": "行" if ja else "line", "column": "列" if ja else "column",
+        "editor": "SPARQL クエリエディタ" if ja else "SPARQL query editor",
+        "endpoint": "SPARQL エンドポイント" if ja else "SPARQL endpoint",
+        "filter": "結果を絞り込む" if ja else "Filter query results",
+        "pageSize": "1ページの行数" if ja else "Rows per page",
+        "run": "クエリを実行" if ja else "Run query",
+        "share": "クエリのリンクを共有" if ja else "Share a link to the query",
+        "settings": "リクエストの設定" if ja else "Request settings",
+        "clear": "エンドポイントを消去" if ja else "Clear the endpoint",
+        "query": "クエリ" if ja else "Query", "class": "クラス" if ja else "class", "property": "プロパティ" if ja else "property",
+    }
+
+
+def editor_state(entries: list[dict]) -> tuple[str, str]:
+    """(selected named query, editor text) for this request: ?query= first, then ?named=, else the first query."""
+    text = request.args.get("query")
+    if text is not None and text.strip() and len(text) <= MAX_QUERY_CHARS:
+        return "", text
+    named = request.args.get("named", "")
+    chosen = next((e for e in entries if e["name"] == named), None)
+    return (named, chosen["text"]) if chosen else ("", with_prefixes(INITIAL_QUERY))
+
+
 def ui_page(h: pages.Html, release: str, has_build: bool, rich: bool | None = None) -> str:
     """The query UI followed by the home page's content; rich=None: YASGUI when it is vendored."""
     rich = has_yasgui() if rich is None else rich
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-    known = h.bi("プロジェクトの接頭辞（ecograph:, program:, rdfs: など）は PREFIX 行なしで使えます。",
-                 "The project's prefixes (ecograph:, program:, rdfs:, …) work without PREFIX lines.")
+    entries = menu(h.order[0])
+    selected, text = editor_state(entries)
+    keys = h.bi("Ctrl+Enter で実行。Tab キーでエディタから次の項目へ移ります（字下げは Ctrl+] と Ctrl+[）。"
+                "Ctrl+Space でクラス・プロパティ・接頭辞の候補。プロジェクトの接頭辞（ecograph:, program: など）は PREFIX 行なしで使えます。",
+                "Ctrl+Enter runs the query. Tab moves on out of the editor (indent with Ctrl+] and Ctrl+[). "
+                "Ctrl+Space suggests classes, properties and prefixes. The project's prefixes (ecograph:, program:, …) work without PREFIX lines.")
+    head = f'<link rel="stylesheet" href="{esc(static_url(UI_CSS))}">'
     if rich:
-        config = {"endpoint": f"{h.root}/sparql", "prefixes": prefixes, "initialQuery": with_prefixes(INITIAL_QUERY),
-                  "tabs": tabs(h.order[0]), "newTab": "クエリ" if h.order[0] == "ja" else "Query", "lang": h.order[0]}
-        head = (f'<link rel="stylesheet" href="{esc(static_url(YASGUI_CSS))}">'
+        prefixes = {p: str(ns) for p, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1])))}  # longest first
+        config = {"endpoint": f"{h.root}/sparql", "terms": f"{h.root}/ontology/terms.json?v={release}", "prefixes": prefixes,
+                  "initialQuery": text, "named": selected, "queries": entries, "lang": h.order[0], "labels": ui_labels(h.order[0])}
+        head = (f'<link rel="stylesheet" href="{esc(static_url(YASGUI_CSS))}">{head}'
                 f'<script type="application/json" id="ecograph-ui-config">{_json_for_script(config)}</script>'
                 f'<script defer src="{esc(static_url(YASGUI_JS))}"></script>'
                 f'<script defer src="{esc(static_url(UI_JS))}"></script>')
-        ui = (f'<div id="yasgui"></div><noscript>{plain_form(h, INITIAL_QUERY)}</noscript>'
-              f'<p class="ui-note">{h.bi("名前付きクエリはそれぞれタブになっています。Ctrl+Enter で実行。", "Each named query is a tab. Ctrl+Enter runs the query.")} {known}</p>')
+        ui = (f'<p class="ui-note" id="editor-keys">{keys}</p>'
+              f'<div id="yasgui"></div><noscript>{plain_form(h, text)}</noscript>')
     else:
-        head = ""
         note = h.bi("リッチなクエリ画面（YASGUI）を使うには scripts/vendor-ui を実行してください。",
                     "The rich query UI (YASGUI) needs scripts/vendor-ui to be run.")
-        ui = f'{plain_form(h, INITIAL_QUERY)}<p class="ui-note">{note} {known}</p>'
-    section = f'<section id="query-ui"><h2>{h.bi("SPARQL クエリ", "SPARQL query")}</h2>{ui}</section>'
-    return pages.home_page(h, release, has_build, query_ui=section, head=head + f"<style>{UI_STYLE}</style>")
+        ui = f'{plain_form(h, text)}<p class="ui-note">{note}</p>'
+    section = (f'<section id="query-ui" aria-labelledby="query-ui-title"><h2 id="query-ui-title">{h.bi("SPARQL クエリ", "SPARQL query")}</h2>'
+               f"{query_menu(h, entries, selected)}{ui}</section>")
+    return pages.home_page(h, release, has_build, query_ui=section, head=head)
 
 
 def ui_response() -> Response:

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ecograph.engine import results
 from ecograph.errors import UsageError
+from ecograph.http.error_handlers import quoted
 from ecograph.http.ops import note_reason
 from ecograph.http.upload import REPORT_FORMATS, REPORT_TYPES, check_media_type
 from ecograph.http.validation_workers import Validations, ValidationTimeout
@@ -47,7 +48,7 @@ def _report_type() -> str:
         return media
     media = results.negotiate(request.headers.get("Accept"), REPORT_TYPES)
     if media is None:
-        raise ReportNotAcceptable(f"none of the requested types ({request.headers.get('Accept')}) is available for a report")
+        raise ReportNotAcceptable(f"none of the requested types ({quoted(request.headers.get('Accept'))}) is available for a report")
     return media
 
 
