@@ -32,7 +32,7 @@ KNOWN_DEPARTURES = {
 # Virtuoso itself, and ecograph's front over it (benchmarks/virtuoso.py); the front answers with Virtuoso's answers
 VIRTUOSO = ("virtuoso", "ecograph-virtuoso")
 # The named queries Virtuoso 7.2.5 answers wrongly or not at all, with what it does: tests/helpers/virtuoso_known.py
-# keeps the list (KNOWN_DIFFERENCES, checked by tests/test_virtuoso.py against a real Virtuoso); it is read from that
+# keeps the list (KNOWN_DIFFERENCES, checked by tests/http/test_virtuoso.py against a real Virtuoso); it is read from that
 # file, not imported (the benchmark does not need the tests), when a run is compared, and kept in its results.
 VIRTUOSO_TESTS = PROJECT_ROOT / "tests" / "helpers" / "virtuoso_known.py"
 
@@ -199,7 +199,7 @@ def _explained(name: str, odd: set[str], virtuoso: dict[str, str]) -> str | None
     """Why these engines answer a query differently, when each of them departs in a known way (None otherwise)."""
     reasons = []
     for engines, known, said in ((set(PEERS), KNOWN_DEPARTURES, ""),
-                                 (set(VIRTUOSO), virtuoso, "known of Virtuoso 7.2.5 (tests/test_virtuoso.py): ")):
+                                 (set(VIRTUOSO), virtuoso, "known of Virtuoso 7.2.5 (tests/http/test_virtuoso.py): ")):
         if odd & engines:
             if name not in known:
                 return None
@@ -303,7 +303,7 @@ def _virtuoso_text() -> str:
             "time is its start plus the bulk load (ld_dir + rdf_loader_run, checked per graph against counts from the "
             "file). ecograph-virtuoso is ecograph's front (`ecograph --store URL serve`, answer cache off) over its own "
             "such Virtuoso (its load time and memory hold both). Where Virtuoso 7.2.5 answers a named query wrongly "
-            "(tests/test_virtuoso.py), its row count differs and is reported. ")
+            "(tests/http/test_virtuoso.py), its row count differs and is reported. ")
 
 
 def _scale_md(scale: dict, results: dict, limit_ms: float) -> list[str]:

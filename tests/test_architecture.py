@@ -1,5 +1,6 @@
 """The layers of docs/architecture.md, held by the code: no import cycle in the package (lazy imports inside
-functions count), nothing below the entry points imports Flask or click, and no test module imports another."""
+functions count), nothing below the entry points imports Flask or click; and in tests/, every test module sits in
+a layer folder and none imports another."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import ast
 from pathlib import Path
 
 from ecograph.settings import PROJECT_ROOT
+from tests.helpers.paths import TESTS
 
 PACKAGE = PROJECT_ROOT / "ecograph"
 
@@ -101,7 +103,25 @@ def test_nothing_below_the_entry_points_imports_flask_or_click():
     assert wrong == []
 
 
+LAYERS = ("pipeline", "shacl", "engine", "http", "cli", "data")  # tests/<layer>/, as docs/architecture.md draws them
+
+
+def _test_modules() -> list[Path]:
+    return sorted(TESTS.rglob("test_*.py"))
+
+
 def test_no_test_module_imports_another():
-    tests = PROJECT_ROOT / "tests"
-    wrong = sorted(f"{p.name} imports {m}" for p in tests.glob("test_*.py") for m in _imports(p) if m.startswith("tests.test_"))
+    """Shared code lives in tests/helpers/ (and the corpus of tests/hostile/): no module of tests/, helpers included,
+    imports a test module or a conftest.py (pytest's: their fixtures reach a module without an import)."""
+    names = {_module(p) for p in _test_modules()} | {_module(p) for p in TESTS.rglob("conftest.py")}
+    wrong = sorted(f"{_module(p)} imports {m}" for p in TESTS.rglob("*.py") for m in _imports(p) if m in names)
     assert wrong == []
+    assert "tests.test_architecture" in names and "tests.conftest" in names  # the check sees the layout
+
+
+def test_every_test_module_sits_in_a_layer_folder():
+    """tests/<layer>/test_*.py, each folder a package (module names stay unique); only this module stays on top."""
+    wrong = sorted(str(p.relative_to(TESTS)) for p in _test_modules()
+                   if p.parent.relative_to(TESTS).parts not in [(layer,) for layer in LAYERS] and p != Path(__file__).resolve())
+    assert wrong == []
+    assert all((TESTS / layer / "__init__.py").is_file() for layer in LAYERS)

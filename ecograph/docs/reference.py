@@ -1,5 +1,5 @@
 """Generated documentation: docs/cli.md from --help, docs/queries.md from the query headers,
-docs/settings.md from the Settings dataclass, docs/ontology.html from the ontology. tests/test_docs.py
+docs/settings.md from the Settings dataclass, docs/ontology.html from the ontology. tests/cli/test_docs.py
 fails when a committed page differs from what this module generates (run `ecograph docs` to refresh)."""
 
 from __future__ import annotations

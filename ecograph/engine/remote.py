@@ -8,7 +8,7 @@ the served ones, so that the engine's own system graphs never show. The engine's
 
 Named-query parameters are bound by the engine on the embedded store; a remote engine has no such protocol,
 so here they become BINDs at the top of the query's WHERE groups, written from typed terms (never from raw
-text). Tested against Virtuoso (tests/test_virtuoso.py); any SPARQL 1.1 endpoint should do."""
+text). Tested against Virtuoso (tests/http/test_virtuoso.py); any SPARQL 1.1 endpoint should do."""
 
 from __future__ import annotations
 

@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, data_files: list[Path] | None =
     @app.after_request
     def cors(response):
         response.headers.setdefault("Access-Control-Allow-Origin", "*")
-        response.headers.setdefault("Access-Control-Expose-Headers", "X-Ecograph-Truncated, X-Ecograph-Cache, Server-Timing, ETag, Content-Length")
+        response.headers.setdefault("Access-Control-Expose-Headers", "X-Ecograph-Truncated, X-Ecograph-Cache, Server-Timing, ETag, Content-Length, Link")
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers and response.status_code < 400:
             preflight(response)
         return response

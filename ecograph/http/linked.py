@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -49,7 +49,7 @@ from flask import Blueprint, Response, current_app, redirect, request
 from ecograph.docs import ontology as ontodoc
 from ecograph.engine import results
 from ecograph.engine.answers import Busy, EngineCrashed, QueryTimeout
-from ecograph.engine.job import Job
+from ecograph.engine.job import Job, layer_graphs
 from ecograph.errors import UsageError
 from ecograph.http import pages, ui
 from ecograph.http.data import send_file_cached
@@ -158,12 +158,18 @@ def _iri_ref(iri: str) -> str:
     return f"<{BASE}id/{_valid_key(iri[len(BASE) + 3:])}>"
 
 
-def _run(template: str, iri: str | None = None, union: bool = True):
-    """Run a query template in the worker pool (never here); union=False: named graphs and the default apart."""
+def _run(template: str, iri: str | None = None, union: bool = True, layered: bool = False):
+    """Run a query template in the worker pool (never here); union=False: named graphs and the default apart;
+    layered: over the layer the request asks for (?layer=, engine/job.py), as /sparql and the named queries do."""
     engine = _engine()
     job = Job(template if iri is None else template.replace("$IRI", _iri_ref(iri)), engine.settings.max_rows,
               "CONSTRUCT" if template.lstrip().startswith("CONSTRUCT") else "SELECT", PREFIX_MAP,
               default_graphs=None if union else ())
+    layer = request.args.get("layer") if layered else None
+    if layer is not None:
+        graphs = layer_graphs(layer, engine.served.graphs)
+        if graphs is not None:  # the layer's graphs are all GRAPH sees; the store's own default graph stays empty
+            job = replace(job, named_graphs=graphs) if not union else job.in_layer(graphs)
     return engine.pool.run(job, engine.settings.query_timeout_s)
 
 
@@ -190,16 +196,16 @@ def _negotiate(offered: list[str]) -> str:
 
 def _description(iri: str) -> tuple[list[dict], bool]:
     """The concise bounded description of iri: rows with g (None: default graph), x (None: iri itself), p, o."""
-    answer = _run(DESCRIPTION_QUERY, iri, union=False)
+    answer = _run(DESCRIPTION_QUERY, iri, union=False, layered=True)
     rows, truncated = _rows(answer), answer.truncated
     if any(row["o"][0] == "bnode" for row in rows):
-        closure = _run(CLOSURE_QUERY, iri, union=False)
+        closure = _run(CLOSURE_QUERY, iri, union=False, layered=True)
         rows, truncated = rows + _rows(closure), truncated or closure.truncated
     return rows, truncated
 
 
 def _incoming(iri: str) -> tuple[list[dict], bool]:
-    answer = _run(INCOMING_QUERY, iri, union=False)
+    answer = _run(INCOMING_QUERY, iri, union=False, layered=True)
     rows = _rows(answer)
     return rows[:MAX_INCOMING], len(rows) > MAX_INCOMING or answer.truncated
 

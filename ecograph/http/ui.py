@@ -19,7 +19,7 @@ edit anyway.)
 
 Accessibility (issue 16): focus does not start in the editor, Tab leaves it (WCAG 2.1.2; Ctrl+] and Ctrl+[
 indent, as the hint under the menu says), and query-ui.js mends YASGUI's markup after it starts (labels, roles,
-contrast); tests/test_accessibility.py runs axe-core on the page.
+contrast); tests/http/test_accessibility.py runs axe-core on the page.
 """
 
 from __future__ import annotations

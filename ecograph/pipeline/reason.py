@@ -3,7 +3,7 @@ be told apart: `inferred` holds what follows from the ontology and the stated fa
 holds what follows only once the interpretations are added.
 
 Two reasoners compute the same closure: `reasonable` (compiled, the default: about 20 times faster) and
-owlrl (pure Python, the reference). tests/test_reason.py shows they agree triple for triple on the seed."""
+owlrl (pure Python, the reference). tests/pipeline/test_reason.py shows they agree triple for triple on the seed."""
 
 from __future__ import annotations
 
@@ -173,7 +173,7 @@ def _quads(keys: set[tuple[str, str, str]]) -> Quads:
 def _reason_reasonable(sources: Sources) -> Inferences:
     """The same as _reason_owlrl, with one run of reasonable: the closure of ontology + stated, then, by
     reasonable's incremental materialisation, the closure with the interpretations added (the same triples as a
-    run from scratch: tests/test_reason.py). The structural triples reach reasonable as Turtle files, which it
+    run from scratch: tests/pipeline/test_reason.py). The structural triples reach reasonable as Turtle files, which it
     reads itself: handing it a million rdflib tuples cost more than the reasoning."""
     import reasonable
 

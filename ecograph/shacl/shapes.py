@@ -24,7 +24,7 @@ class ShapesError(EcographError):
 
     status = 500
     exit_code = 2
-    hint = "Check the shapes with SHACL-for-SHACL (tests/test_ontology.py does)."
+    hint = "Check the shapes with SHACL-for-SHACL (tests/data/test_ontology.py does)."
 
 
 class UnsupportedShapes(ShapesError):

@@ -11,8 +11,8 @@ runs once over the whole store when that gives the same rows as pre-binding $thi
 literal the store rewrote runs on rdflib. Custom constraint components run their ASK or SELECT validators.
 
 It reads SHACL Core and SHACL-SPARQL but for sh:target, $shapesGraph and $currentShape, which raise
-UnsupportedShapes (never a silent skip). pyshacl is the reference: tests/test_validator_agreement.py,
-tests/test_validator_differential.py and the W3C suite (tests/test_w3c_shacl.py) keep the two in agreement."""
+UnsupportedShapes (never a silent skip). pyshacl is the reference: tests/shacl/test_validator_agreement.py,
+tests/shacl/test_validator_differential.py and the W3C suite (tests/shacl/test_w3c_shacl.py) keep the two in agreement."""
 
 from __future__ import annotations
 

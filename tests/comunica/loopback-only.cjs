@@ -1,4 +1,4 @@
-// Loaded before Comunica (node --require tests/comunica/loopback-only.cjs …) by tests/test_clients.py: the
+// Loaded before Comunica (node --require tests/comunica/loopback-only.cjs …) by tests/http/test_clients.py: the
 // process may open TCP connections and look up names on the loopback interface only. Anything else ends it
 // at once with exit code 97 and a line on stderr, before a packet leaves: the test then fails, naming the host.
 "use strict";

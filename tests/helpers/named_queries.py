@@ -1,4 +1,4 @@
-"""Two test-only named queries (tests/test_http_named.py, tests/test_hostile.py)."""
+"""Two test-only named queries (tests/http/test_http_named.py, tests/http/test_hostile.py)."""
 
 # Two test-only queries with parameters of every type (the project's queries have none yet). pyoxigraph
 # substitutes only variables of the SELECT projection, so a query projects its parameters.

@@ -1,5 +1,5 @@
-"""The rows of a query on a pyoxigraph store, comparable across engines and bindings (tests/test_remote_bind.py,
-tests/test_query_scaling.py)."""
+"""The rows of a query on a pyoxigraph store, comparable across engines and bindings (tests/engine/test_remote_bind.py,
+tests/engine/test_query_scaling.py)."""
 
 from __future__ import annotations
 

@@ -1,18 +1,17 @@
 """The project's shapes, ontology and shared data, parsed once per session, and the shape fixtures of tests/shapes/:
-what tests/test_shapes.py and tests/test_validator_agreement.py both read."""
+what tests/shacl/test_shapes.py and tests/shacl/test_validator_agreement.py both read."""
 
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import SH
 
 from ecograph.settings import PROJECT_ROOT
+from tests.helpers.paths import SHAPE_FIXTURES as FIXTURES
 
-FIXTURES = Path(__file__).resolve().parent.parent / "shapes"
 SHARED_DATA = ("data/vocabularies.ttl", "data/interpreted/vocabularies.ttl", "data/source.ttl")
 ECOSH = "https://w3id.org/ecograph/shapes#"
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)

@@ -1,5 +1,5 @@
 """A corpus of hostile inputs for the HTTP server (issue 7): each case names the request, the status (or
-statuses) it must get and a substring of the answer. tests/test_hostile.py runs them all against the app
+statuses) it must get and a substring of the answer. tests/http/test_hostile.py runs them all against the app
 with real query workers.
 
 Anything that could reach the network aims at a loopback listener only: the text `@PORT@` is replaced at

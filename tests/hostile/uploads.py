@@ -1,5 +1,5 @@
 """Hostile uploads for POST /validate: the corpus's (tests/hostile/corpus.py) and deep nesting, long chains and
-huge terms, each with the status it must get (never a 5xx) and a substring of the answer. tests/test_http_validate.py
+huge terms, each with the status it must get (never a 5xx) and a substring of the answer. tests/http/test_http_validate.py
 sends them all through the Flask test client and through a real `ecograph serve`."""
 
 from __future__ import annotations

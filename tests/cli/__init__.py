@@ -1,0 +1,1 @@
+"""Tests of the command line, the generated docs and the report."""

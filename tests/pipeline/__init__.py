@@ -1,0 +1,1 @@
+"""Tests of the build: load, validate, reason, publish (ecograph/pipeline/), releases, scale and synthetic data."""
