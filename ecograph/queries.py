@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ecograph.engine import guard
 from ecograph.engine.answers import Answer
-from ecograph.engine.job import DEFAULT_LAYER, LAYERS, Job, layer_graphs
+from ecograph.engine.job import DEFAULT_LAYER, Job, checked_layer, layer_graphs
 from ecograph.errors import UsageError
 from ecograph.namespaces import PREFIX_MAP, PREFIXES, STATED
 from ecograph.rdf.terms import XSD_BOOLEAN, XSD_INTEGER, Term
@@ -28,7 +28,6 @@ from ecograph.settings import Settings, load_settings
 _HEADER = re.compile(r"^#\s*(title|description)(?:@(ja|en))?\s*:\s*(.*)$")
 _PARAM = re.compile(r"^#\s*param\s*:\s*(\w+)\s*\((\w+(?:\|[\w-]+)*)(?:\s+in\s+<([^>\s]+)>)?\)\s*(?:=\s*(\S+))?\s*(?::\s*(.*))?$")
 SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
-STATED_GRAPH = str(STATED)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -177,36 +176,25 @@ class Code:
     ja: str
 
 
-_CODE_LISTS: dict[tuple, dict[str, list[Code]]] = {}
+_CODE_LISTS: dict[str, dict[str, list[Code]]] = {}
+_CODE_LIST_QUERY = f"""SELECT ?scheme ?c (SAMPLE(?en) AS ?l_en) (SAMPLE(?ja) AS ?l_ja) WHERE {{
+    GRAPH <{STATED}> {{ ?c <{SKOS_IN_SCHEME}> ?scheme }}
+    OPTIONAL {{ ?c <http://www.w3.org/2000/01/rdf-schema#label> ?en FILTER (LANG(?en) = "en") }}
+    OPTIONAL {{ ?c <http://www.w3.org/2000/01/rdf-schema#label> ?ja FILTER (LANG(?ja) = "ja") }}
+}} GROUP BY ?scheme ?c ORDER BY STR(?c)"""
 
 
-def code_lists(settings: Settings) -> dict[str, list[Code]] | None:
-    """Every concept scheme of the release's stated graph with its concepts (read once per release); None when there is
-    no build (then parameters are not checked against code lists)."""
-    import pyoxigraph as ox
-
-    dump = settings.dist / "dataset.nq"
-    try:
-        stamp = (str(dump.resolve()), dump.stat().st_mtime_ns)
-    except OSError:
-        return None
-    if stamp not in _CODE_LISTS:
-        store = ox.Store()
-        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+def code_lists(engine, release: str, timeout_s: float) -> dict[str, list[Code]]:
+    """Every concept scheme of the stated graph with its concepts, asked of the engine that serves the release (once
+    per release); empty where nothing is stated (served data files), and then no parameter is checked."""
+    if release not in _CODE_LISTS:
         found: dict[str, list[Code]] = {}
-        text = f"""SELECT ?scheme ?c (SAMPLE(?en) AS ?l_en) (SAMPLE(?ja) AS ?l_ja) WHERE {{
-            GRAPH <{STATED_GRAPH}> {{ ?c <{SKOS_IN_SCHEME}> ?scheme }}
-            OPTIONAL {{ ?c <http://www.w3.org/2000/01/rdf-schema#label> ?en FILTER (LANG(?en) = "en") }}
-            OPTIONAL {{ ?c <http://www.w3.org/2000/01/rdf-schema#label> ?ja FILTER (LANG(?ja) = "ja") }}
-        }} GROUP BY ?scheme ?c ORDER BY STR(?c)"""
-        for row in store.query(text, use_default_graph_as_union=True):
-            iri = row["c"].value
-            en, ja = row["l_en"], row["l_ja"]
-            found.setdefault(row["scheme"].value, []).append(
-                Code(iri, curie(iri), en.value if en is not None else "", ja.value if ja is not None else ""))
+        for row in engine.run(Job(_CODE_LIST_QUERY, 100_000), timeout_s).values():
+            iri = row["c"]
+            found.setdefault(row["scheme"], []).append(Code(iri, curie(iri), row["l_en"] or "", row["l_ja"] or ""))
         _CODE_LISTS.clear()
-        _CODE_LISTS[stamp] = found
-    return _CODE_LISTS[stamp]
+        _CODE_LISTS[release] = found
+    return _CODE_LISTS[release]
 
 
 def curie(iri: str) -> str:
@@ -219,10 +207,7 @@ def split_layer(values: dict[str, str]) -> tuple[dict[str, str], str]:
     """The parameters without `layer`, and the layer (the default when not given): the CLI takes `-p layer=…` beside
     a query's own parameters."""
     rest = dict(values)
-    layer = rest.pop("layer", DEFAULT_LAYER)
-    if layer not in LAYERS:
-        raise UsageError(f"unknown layer '{layer}'", f"Use one of {', '.join(LAYERS)}.")
-    return rest, layer
+    return rest, checked_layer(rest.pop("layer", None))
 
 
 def job(query: NamedQuery, values: dict[str, str], graphs: list[str], codes: dict | None = None) -> Job:
@@ -241,7 +226,8 @@ def run(query: NamedQuery, values: dict[str, str], settings: Settings, engine=No
     from ecograph.engine import local
 
     engine = engine or local.for_release(settings)
-    return engine.run(job(query, values, engine.graphs, code_lists(settings)), settings.query_timeout_s)
+    codes = code_lists(engine, str(settings.dist.resolve()), settings.query_timeout_s)
+    return engine.run(job(query, values, engine.graphs, codes), settings.query_timeout_s)
 
 
 def run_named(name_or_file: str, values: dict[str, str] | None = None, settings: Settings | None = None) -> Answer:

@@ -28,11 +28,18 @@ LAYERS: dict[str, tuple[str, ...] | None] = {
 DEFAULT_LAYER = "all"
 
 
-def layer_graphs(layer: str, served: list[str] | frozenset[str]) -> tuple[str, ...] | None:
-    """The graphs of a layer that this store serves (None: every graph); an unknown or empty layer is a UsageError."""
+def checked_layer(layer: str | None) -> str:
+    """A layer's name as given (the default when None); an unknown name is a UsageError."""
+    if layer is None:
+        return DEFAULT_LAYER
     if layer not in LAYERS:
         raise UsageError(f"unknown layer '{layer}'", f"Use one of {', '.join(LAYERS)}.")
-    names = LAYERS[layer]
+    return layer
+
+
+def layer_graphs(layer: str, served: list[str] | frozenset[str]) -> tuple[str, ...] | None:
+    """The graphs of a layer that this store serves (None: every graph); an unknown or empty layer is a UsageError."""
+    names = LAYERS[checked_layer(layer)]
     if names is None:
         return None
     graphs = tuple(g for g in (f"{BASE}graph/{name}" for name in names) if g in served)

@@ -57,7 +57,7 @@ def term_text(term: tuple) -> str:
     try:
         return to_sparql(term)
     except ValueError as exc:
-        raise QueryError(str(exc).replace("cannot write a", "cannot bind a")) from exc
+        raise QueryError(str(exc)) from exc
 
 
 def _groups(query: str) -> list[tuple[int, int, bool]]:

@@ -38,7 +38,7 @@ def _open_oxigraph(store_path: str):
 
 def _run(store, job: Job) -> Answer:
 
-    kwargs = {"prefixes": dict(job.prefixes) if job.prefixes else None}
+    kwargs = {"prefixes": job.prefixes or None}
     if job.base_iri:
         kwargs["base_iri"] = job.base_iri
     if job.empty_default_graph:
@@ -158,7 +158,7 @@ def _run_rdflib(data: _RdflibData, job: Job) -> Answer:
     from rdflib.plugins.sparql.sparql import QueryContext
 
     try:
-        query = translateQuery(parseQuery(job.query), job.base_iri, dict(job.prefixes) if job.prefixes else None)
+        query = translateQuery(parseQuery(job.query), job.base_iri, job.prefixes or None)
     except ParseException as exc:
         raise SyntaxError(f"error at {exc.lineno}:{exc.col}: {exc.msg}") from exc
     except Exception as exc:  # an unknown prefix, …: rdflib raises a bare Exception
@@ -192,7 +192,7 @@ def _syntax_error(job: Job, exc: SyntaxError) -> dict:
     from ecograph.engine import query_syntax
 
     try:
-        return query_syntax.explain(job.query, str(exc), dict(job.prefixes) if job.prefixes else None, job.base_iri)
+        return query_syntax.explain(job.query, str(exc), job.prefixes or None, job.base_iri)
     except (ValueError, IndexError):  # never lose the error itself to its explanation
         first = str(exc).splitlines()[0] if str(exc) else "syntax error"
         return {"message": f"SPARQL syntax error: {first[:160]}", "hint": query_syntax.GRAMMAR, "line": None, "column": None}

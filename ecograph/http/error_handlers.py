@@ -16,19 +16,19 @@ HINTS = {413: "The request body is larger than the server accepts (setting max_r
 # An error body stays small whatever the request held: a message that quotes a header or a parameter (5,000 media
 # ranges, a format= of 100 KB) is cut, never echoed back whole.
 MAX_TEXT = 2000
+MAX_QUOTED = 200  # a request's value (an Accept header) inside a message
 
 
-def bounded(text: str) -> str:
-    """text, or its first MAX_TEXT characters and how many more there were."""
-    if not isinstance(text, str) or len(text) <= MAX_TEXT:
+def bounded(text, limit: int = MAX_TEXT):
+    """text, or its first `limit` characters and how many more there were (anything but a string as it is)."""
+    if not isinstance(text, str) or len(text) <= limit:
         return text
-    return f"{text[:MAX_TEXT]}… ({len(text) - MAX_TEXT} characters more)"
+    return f"{text[:limit]}… ({len(text) - limit} characters more)"
 
 
-def quoted(value: str | None, limit: int = 200) -> str:
-    """A request's value (an Accept header) as a message quotes it: at most `limit` characters."""
-    value = value or ""
-    return value if len(value) <= limit else f"{value[:limit]}… ({len(value) - limit} characters more)"
+def quoted(value: str | None) -> str:
+    """A request's value as a message quotes it: at most MAX_QUOTED characters."""
+    return bounded(value or "", MAX_QUOTED)
 
 
 def error_response(status: int, error: str, hint: str = ""):

@@ -8,14 +8,13 @@ into the query text: a value can only ever be one RDF term, so it cannot change 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from markupsafe import escape
 
 from ecograph import __version__
 from ecograph.engine import results
-from ecograph.engine.job import DEFAULT_LAYER, LAYERS
+from ecograph.engine.job import DEFAULT_LAYER, LAYERS, checked_layer
 from ecograph.errors import UsageError
 from ecograph.http import pages, sparql, ui
 from ecograph.http.error_handlers import quoted
@@ -126,11 +125,10 @@ def listing_html(entries: list[dict]) -> str:
 
 # ------------------------------------------------------------------ OpenAPI
 
-def _codes() -> dict | None:
-    """The release's code lists (queries.code_lists), or None when the server serves data files, not a release."""
+def _codes() -> dict:
+    """The code lists of the release served (queries.code_lists, asked of the worker pool once per release)."""
     engine = current_app.extensions["ecograph"]
-    dist = engine.served.dist
-    return None if dist is None else code_lists(replace(engine.settings, dist=dist))
+    return code_lists(engine.pool, engine.served.release, engine.settings.query_timeout_s)
 
 
 def _schema(p: Param, codes: dict | None = None) -> dict:
@@ -230,8 +228,6 @@ def run_query(name: str):
         if len(given) > 1:
             raise UsageError(f"{len(given)} values for the parameter '{key}': give one")
         values[key] = given[0]
-    layer = sparql.one_param(protocol, "layer") or DEFAULT_LAYER
-    if layer not in LAYERS:
-        raise UsageError(f"unknown layer '{layer}'", f"Use one of {', '.join(LAYERS)}.")
+    layer = checked_layer(sparql.one_param(protocol, "layer"))
     return sparql.execute(query.text, protocol, request.headers.get("Accept"), protocol.get("format", []),
                           query.substitutions(values, layer, _codes()), layer)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 from flask import Blueprint, Response, current_app, request, url_for
 
 from ecograph.engine import cache, guard, results
-from ecograph.engine.job import DEFAULT_LAYER, LAYERS, Job, layer_graphs
+from ecograph.engine.job import DEFAULT_LAYER, Job, checked_layer, layer_graphs
 from ecograph.engine.serving import DEFAULT_GRAPH_IRI
 from ecograph.errors import QueryError, UsageError
 from ecograph.http import ui
@@ -94,8 +94,8 @@ def _dataset(params: dict, served, analysis, default_graph: str = "union", layer
     else the layer asked for (engine/job.py: its graphs are the default graph and all GRAPH sees), else the default
     graph the default_graph setting names (the union of every graph, or the store's own default graph). Relative
     protocol IRIs are resolved as the query's (see guard.py)."""
-    if layer is not None and layer not in LAYERS:
-        raise UsageError(f"unknown layer '{layer}'", f"Use one of {', '.join(LAYERS)}.")
+    if layer is not None:
+        checked_layer(layer)
     # A dataset given in the protocol replaces the query's FROM / FROM NAMED as a whole (SPARQL 1.1 Protocol 2.1.4).
     if "default-graph-uri" in params or "named-graph-uri" in params:
         default = [_graph_iri(iri, analysis.base) for iri in params.get("default-graph-uri", [])]

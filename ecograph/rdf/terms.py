@@ -163,7 +163,7 @@ def to_sparql(term: tuple) -> str:
             raise ValueError(f"not a valid IRI: {value!r}")
         return f"<{value}>"
     if kind != "literal":
-        raise ValueError(f"cannot write a {kind} as a constant")
+        raise ValueError(f"cannot bind a {kind} here: a parameter is an IRI or a literal")
     text = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
     if language:
         if not _LANGUAGE.fullmatch(language):
