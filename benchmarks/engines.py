@@ -98,12 +98,14 @@ def _parent(pid: int) -> int:
 
 
 def role(pid: int) -> str:
-    """What a process of an engine is, from its command line (no paths kept). ecograph's in-memory store is held by
-    a spawned holder process and its query workers are forked from it (the same command line, the holder's pid as
-    parent); with the on-disk store the workers are spawned by the server."""
+    """What a process of an engine is, from its command line (no paths kept). `ecograph serve` on the embedded store
+    is an arbiter ("main") and HTTP workers forked from it (the same command line, the arbiter as parent), each
+    holding the store and running its queries; a store served otherwise has spawned holders and query workers."""
     cmd = _cmdline(pid)
     if cmd is None:
         return "gone"
+    if "spawn_main" not in cmd and _cmdline(_parent(pid)) == cmd:
+        return "HTTP worker"
     if "resource_tracker" in cmd:
         return "multiprocessing resource tracker"
     if "virtuoso-t" in cmd:

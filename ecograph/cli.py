@@ -265,11 +265,28 @@ def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, 
     if not data_files and not (settings.dist / "dataset.nq").exists():
         click.echo("no build yet: building first", err=True)
         click.get_current_context().invoke(build)
+    prefork = settings.store == "oxigraph"  # the embedded store: pre-forked HTTP workers that query in process
+    if prefork:
+        from ecograph.http import ops
+
+        ops.share_metrics()  # before the app exists: its metrics are then summed over the workers
     app = create_app(settings, data_files or None)
     engine = app.extensions["ecograph"]
+    engine.in_process = prefork
     served = engine.served
-    engine.pool  # noqa: B018  (the property starts the workers before the first request)
     where = f"{settings.store} store, {settings.storage}" if settings.store == "oxigraph" else f"{settings.store} store"
+    if prefork:
+        from ecograph.http.prefork import Arbiter
+
+        arbiter = Arbiter(app, settings)
+        click.echo(f"serving release {served.release} ({len(served.graphs)} graphs, {where}, default graph: {settings.default_graph}) "
+                   f"on http://{settings.host}:{settings.port}/sparql with {settings.workers} HTTP workers", err=True)
+        try:
+            arbiter.run()
+        finally:
+            ops.unshare_metrics()
+        return
+    engine.pool  # noqa: B018  (the property starts the workers before the first request)
     click.echo(f"serving release {served.release} ({len(served.graphs)} graphs, {where}, default graph: {settings.default_graph}) "
                f"on http://{settings.host}:{settings.port}/sparql", err=True)
     try:

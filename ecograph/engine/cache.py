@@ -29,6 +29,9 @@ def key(release: str, job: Job) -> str:
 
 
 class AnswerCache:
+    """observer, if set, is told of every lookup and change: observer(result, bytes held), result being "hit",
+    "miss" or None (an answer put); the metrics use it (http/ops.py)."""
+
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self._items: OrderedDict[str, Cached] = OrderedDict()
@@ -36,16 +39,19 @@ class AnswerCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.observer = None
 
     def get(self, k: str) -> Cached | None:
         with self._lock:
             item = self._items.get(k)
             if item is None:
                 self.misses += 1
-                return None
-            self._items.move_to_end(k)
-            self.hits += 1
-            return item
+            else:
+                self._items.move_to_end(k)
+                self.hits += 1
+        if self.observer is not None:
+            self.observer("miss" if item is None else "hit", self._bytes)
+        return item
 
     def put(self, k: str, item: Cached) -> None:
         size = len(item.body)
@@ -60,6 +66,8 @@ class AnswerCache:
             while self._bytes > self.max_bytes:
                 _, dropped = self._items.popitem(last=False)
                 self._bytes -= len(dropped.body)
+        if self.observer is not None:
+            self.observer(None, self._bytes)
 
     def stats(self) -> dict:
         with self._lock:

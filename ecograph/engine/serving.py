@@ -1,6 +1,7 @@
 """The serving store of the build's dataset (or, with `serve --data FILE…`, of arbitrary files):
-- storage = "memory" (default): the files are loaded into an in-memory pyoxigraph store by a holder process,
-  and the query workers are forked from it (workers.Holder);
+- storage = "memory" (default): the files are loaded into an in-memory pyoxigraph store: by `ecograph serve`'s
+  arbiter itself, which forks the HTTP workers from it (http/prefork.py); or, for an app served otherwise (the
+  test client, `waitress-serve server:app`), by a holder process that forks the query workers (workers.Holder);
 - storage = "disk": an on-disk pyoxigraph store, one per release, made once and then opened read-only by the
   query workers;
 - store = "rdflib": no store is made: the workers load the files themselves (workers.py);
@@ -37,6 +38,7 @@ class Served:
     dist: Path | None
     files: list[Source]
     holder: object | None = None  # workers.Holder: the in-memory store (storage = "memory")
+    memory: object | None = None  # the in-memory store loaded in this process (storage = "memory", in_process)
 
 
 def _graph_names(store_path: Path) -> list[str]:
@@ -103,7 +105,20 @@ def _serve_remote(settings: Settings, dist: Path | None, files: list[Source], re
     return Served(store=None, graphs=sorted(counts), release=release, dist=dist, files=files)
 
 
-def _serve(settings: Settings, files: list[Source], release: str, dist: Path | None) -> Served:
+def load_memory(files: list[Source]) -> ox.Store:
+    """The files in an in-memory pyoxigraph store of this process; a file that cannot be read is a UsageError."""
+    from ecograph.rdf.sources import load_into
+
+    store = ox.Store()
+    for source in files:
+        try:
+            load_into(store, source)
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise UsageError(f"the data cannot be served: {source.path.name}: {exc}", "Fix the file, or build again.") from exc
+    return store
+
+
+def _serve(settings: Settings, files: list[Source], release: str, dist: Path | None, in_process: bool = False) -> Served:
     if settings.default_graph not in ("union", "default"):
         raise UsageError(f"unknown default_graph '{settings.default_graph}'", "Use 'union' or 'default'.")
     _check(files)
@@ -113,6 +128,10 @@ def _serve(settings: Settings, files: list[Source], release: str, dist: Path | N
         return Served(store=None, graphs=_graph_names_in(files), release=release, dist=dist, files=files)
     if settings.store != "oxigraph":
         raise UsageError(f"unknown store '{settings.store}'", "Use 'oxigraph', 'rdflib' or the URL of a SPARQL endpoint.")
+    if settings.storage == "memory" and in_process:
+        store = load_memory(files)
+        graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+        return Served(store=None, graphs=graphs, release=release, dist=dist, files=files, memory=store)
     if settings.storage == "memory":
         from ecograph.engine.workers import Holder
 
@@ -138,18 +157,19 @@ def _serve(settings: Settings, files: list[Source], release: str, dist: Path | N
     return Served(store=target, graphs=graphs, release=release, dist=dist, files=files)
 
 
-def serve_release(settings: Settings) -> Served:
-    """The store of the current release in dist/ (made on first use)."""
+def serve_release(settings: Settings, in_process: bool = False) -> Served:
+    """The store of the current release in dist/ (made on first use); in_process: an in-memory store is loaded
+    into this process (the prefork arbiter), not by a holder process."""
     dist = settings.dist
     if not (dist / "dataset.nq").exists():
         from ecograph.errors import NotBuiltError
 
         raise NotBuiltError(f"there is no build in {dist}")
     dist = dist.resolve()
-    return _serve(settings, [as_source(dist / "dataset.nq")], dist.name, dist)
+    return _serve(settings, [as_source(dist / "dataset.nq")], dist.name, dist, in_process)
 
 
-def serve_files(files: list[Path | Source], settings: Settings) -> Served:
+def serve_files(files: list[Path | Source], settings: Settings, in_process: bool = False) -> Served:
     """A store made from arbitrary RDF files (named graphs from TriG / N-Quads are kept; a Source may name the
     graph of a file's triples); relative IRIs in them are resolved against the base setting, else each file's URL."""
     digest = hashlib.sha256()
@@ -164,4 +184,4 @@ def serve_files(files: list[Path | Source], settings: Settings) -> Served:
         with path.open("rb") as f:  # in chunks: a data file of a million triples is 200 MB
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 digest.update(chunk)
-    return _serve(settings, sources, "data-" + digest.hexdigest()[:16], None)
+    return _serve(settings, sources, "data-" + digest.hexdigest()[:16], None, in_process)

@@ -27,6 +27,7 @@ class Engine:
     def __init__(self, settings: Settings, data_files: list[Path] | None = None):
         self.settings = settings
         self.data_files = data_files
+        self.in_process = False  # the prefork arbiter loads an in-memory store itself (no holder process)
         self._served = None
         self._pool = None
         self._lock = threading.Lock()
@@ -39,7 +40,8 @@ class Engine:
                 if self._served is None:
                     from ecograph.engine.serving import serve_files, serve_release
 
-                    self._served = serve_files(self.data_files, self.settings) if self.data_files else serve_release(self.settings)
+                    self._served = (serve_files(self.data_files, self.settings, self.in_process) if self.data_files
+                                    else serve_release(self.settings, self.in_process))
         return self._served
 
     @property
@@ -62,6 +64,10 @@ class Engine:
                     else:
                         self._pool = QueryPool(served.store, self.settings.workers)
         return self._pool
+
+    def use(self, pool) -> None:
+        """Run queries on this engine from now on (a prefork worker's in-process engine, http/prefork.py)."""
+        self._pool = pool
 
     def close(self) -> None:
         if self._pool is not None:

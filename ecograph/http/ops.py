@@ -2,20 +2,26 @@
 `ecograph.access`) holding the method, path, status and duration only: no address, query string, header or
 body, so the log never keeps what a client asked.
 
-Metrics are per process and start at zero: requests by method, path template (never the raw path, so a
-scanner cannot blow up the series) and status; a latency histogram by path template; refusals (4xx) by
-reason; query timeouts and engine crashes; the query workers and their restarts."""
+Metrics (prometheus_client) start at zero: requests by method, path template (never the raw path, so a scanner
+cannot blow up the series) and status; a latency histogram by path template; refusals (4xx) by reason; query
+timeouts and engine crashes; the query workers and their restarts; the answer cache. They are per app, and
+`ecograph serve` sums them over its HTTP workers (share_metrics: prometheus_client's multiprocess mode, each worker
+writing its own memory-mapped file in a folder of the server's, read together by whichever worker is scraped)."""
 
 from __future__ import annotations
 
 import logging
+import os
 import re
-import threading
+import shutil
+import tempfile
 import time
-from collections import Counter
 from http import HTTPStatus
 
+import prometheus_client
 from flask import Blueprint, Response, current_app, g, request
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess, values
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from ecograph.engine import guard
 from ecograph.engine.workers import Busy, EngineCrashed, QueryTimeout
@@ -27,78 +33,97 @@ access_log = logging.getLogger("ecograph.access")
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 UNMATCHED = "(unmatched)"
-CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"  # what generate_latest writes; every Prometheus reads it
+SHARED_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's own variable
+
+prometheus_client.disable_created_metrics()  # no *_created series: a counter is its value
+
+
+def share_metrics() -> None:
+    """From now on, metrics made in this process and in the processes it forks are written to a fresh folder and
+    read together (`ecograph serve`'s arbiter calls it before it makes the app)."""
+    os.environ[SHARED_DIR] = tempfile.mkdtemp(prefix="ecograph-metrics-")
+    values.ValueClass = values.get_value_class()
+
+
+def unshare_metrics() -> None:
+    """The folder of share_metrics removed (when the server stops)."""
+    folder = os.environ.pop(SHARED_DIR, None)
+    values.ValueClass = values.get_value_class()
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def shared() -> bool:
+    return SHARED_DIR in os.environ
 
 
 class Metrics:
-    """Counters and a histogram, guarded by one lock (requests are served on several threads)."""
+    """The metrics of one app, in a registry of its own."""
 
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.requests: Counter = Counter()  # (method, path template, status)
-        self.refusals: Counter = Counter()  # (status, reason)
-        self.buckets: dict[str, list[int]] = {}  # path template -> cumulative counts per bucket
-        self.sums: Counter = Counter()
-        self.counts: Counter = Counter()
-        self.timeouts = 0
-        self.crashes = 0
+    def __init__(self, engine):
+        self.engine = engine
+        self.registry = r = CollectorRegistry()
+        self.requests = Counter("ecograph_http_requests", "HTTP requests answered, by method, path template and status.",
+                                ["method", "path", "status"], registry=r)
+        self.duration = Histogram("ecograph_http_request_duration_seconds",
+                                  "Time from receiving a request to having its response ready, by path template.",
+                                  ["path"], buckets=BUCKETS, registry=r)
+        self.refusals = Counter("ecograph_http_refusals", "Requests refused with a 4xx status, by status and reason.",
+                                ["status", "reason"], registry=r)
+        self.timeouts = Counter("ecograph_query_timeouts", "Queries stopped at the time limit.", registry=r)
+        self.cache_requests = Counter("ecograph_query_cache_requests", "Queries looked up in the answer cache, by result.",
+                                      ["result"], registry=r)
+        self.cache_bytes = Gauge("ecograph_query_cache_bytes", "Bytes of answers held in the answer cache (summed over the HTTP workers).",
+                                 registry=r, multiprocess_mode="livesum")
+        self.crash_errors = 0  # queries whose worker process died under them (the worker pool)
+        for result in ("hit", "miss"):
+            self.cache_requests.labels(result)
+        engine.cache.observer = self.cache_observed
+        r.register(_EngineCollector(self))
+
+    def cache_observed(self, result: str | None, held: int) -> None:
+        if result is not None:
+            self.cache_requests.labels(result).inc()
+        self.cache_bytes.set(held)
 
     def observe(self, method: str, path: str, status: int, seconds: float, reason: str | None) -> None:
-        with self.lock:
-            self.requests[(method, path, str(status))] += 1
-            counts = self.buckets.setdefault(path, [0] * len(BUCKETS))
-            for i, bound in enumerate(BUCKETS):
-                if seconds <= bound:
-                    counts[i] += 1
-            self.sums[path] += seconds
-            self.counts[path] += 1
-            if 400 <= status < 500:
-                self.refusals[(str(status), reason or "unknown")] += 1
-            if reason == "query_timeout":
-                self.timeouts += 1
-            elif reason == "engine_crashed":
-                self.crashes += 1
+        self.requests.labels(method, path, str(status)).inc()
+        self.duration.labels(path).observe(seconds)
+        if 400 <= status < 500:
+            self.refusals.labels(str(status), reason or "unknown").inc()
+        if reason == "query_timeout":
+            self.timeouts.inc()
+        elif reason == "engine_crashed":
+            self.crash_errors += 1
 
-    def render(self, workers: int, restarts: int, cache: dict | None = None) -> str:
-        """The Prometheus text exposition format (version 0.0.4)."""
-        out: list[str] = []
-        with self.lock:
-            _family(out, "ecograph_http_requests_total", "counter", "HTTP requests answered, by method, path template and status.",
-                    [({"method": m, "path": p, "status": s}, n) for (m, p, s), n in sorted(self.requests.items())])
-            _family(out, "ecograph_http_request_duration_seconds", "histogram",
-                    "Time from receiving a request to having its response ready, by path template.", [])
-            for path in sorted(self.buckets):
-                for bound, n in zip(BUCKETS, self.buckets[path]):
-                    out.append(_sample("ecograph_http_request_duration_seconds_bucket", {"path": path, "le": f"{bound:g}"}, n))
-                out.append(_sample("ecograph_http_request_duration_seconds_bucket", {"path": path, "le": "+Inf"}, self.counts[path]))
-                out.append(_sample("ecograph_http_request_duration_seconds_sum", {"path": path}, round(self.sums[path], 6)))
-                out.append(_sample("ecograph_http_request_duration_seconds_count", {"path": path}, self.counts[path]))
-            _family(out, "ecograph_http_refusals_total", "counter", "Requests refused with a 4xx status, by status and reason.",
-                    [({"status": s, "reason": r}, n) for (s, r), n in sorted(self.refusals.items())])
-            _family(out, "ecograph_query_timeouts_total", "counter", "Queries stopped at the time limit.", [({}, self.timeouts)])
-            _family(out, "ecograph_query_engine_crashes_total", "counter", "Queries on which the query engine died.", [({}, self.crashes)])
-        _family(out, "ecograph_query_workers", "gauge", "Query worker processes (0 until the first query starts them).", [({}, workers)])
-        _family(out, "ecograph_worker_restarts_total", "counter", "Query workers replaced after a timeout or a crash.", [({}, restarts)])
-        cache = cache or {}
-        _family(out, "ecograph_query_cache_requests_total", "counter", "Queries looked up in the answer cache, by result.",
-                [({"result": "hit"}, cache.get("hits", 0)), ({"result": "miss"}, cache.get("misses", 0))])
-        _family(out, "ecograph_query_cache_bytes", "gauge", "Bytes of answers held in the answer cache.", [({}, cache.get("bytes", 0))])
-        return "\n".join(out) + "\n"
+    def render(self) -> bytes:
+        """The Prometheus text exposition format (version 0.0.4): this app's metrics, or with share_metrics those
+        of every HTTP worker of the server, summed."""
+        if not shared():
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        registry.register(_EngineCollector(self))
+        return generate_latest(registry)
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+class _EngineCollector:
+    """The query workers, their restarts and the engine's crashes, read from the engine at each scrape (never
+    starting it: a scrape must not spawn the query workers)."""
 
+    def __init__(self, metrics: Metrics):
+        self.metrics = metrics
 
-def _sample(name: str, labels: dict, value) -> str:
-    inner = ",".join(f'{k}="{_escape(str(v))}"' for k, v in labels.items())
-    return f"{name}{{{inner}}} {value}" if inner else f"{name} {value}"
-
-
-def _family(out: list[str], name: str, kind: str, help_text: str, samples: list[tuple[dict, object]]) -> None:
-    out.append(f"# HELP {name} {help_text}")
-    out.append(f"# TYPE {name} {kind}")
-    out.extend(_sample(name, labels, value) for labels, value in samples)
+    def collect(self):
+        pool = self.metrics.engine._pool
+        workers = pool.size if pool is not None else 0
+        restarts = pool.restarts if pool is not None else 0
+        crashes = self.metrics.crash_errors + (getattr(pool, "crashes", 0) if pool is not None else 0)
+        yield GaugeMetricFamily("ecograph_query_workers", "Query worker processes (0 until the first query starts them).", value=workers)
+        yield CounterMetricFamily("ecograph_worker_restarts", "Query workers replaced after a timeout or a crash.", value=restarts)
+        yield CounterMetricFamily("ecograph_query_engine_crashes", "Queries on which the query engine died, or HTTP workers that died.",
+                                  value=crashes)
 
 
 def _metrics(app=None) -> Metrics:
@@ -107,7 +132,7 @@ def _metrics(app=None) -> Metrics:
 
 @blueprint.record_once
 def _install(state) -> None:
-    state.app.extensions.setdefault("ecograph.metrics", Metrics())
+    state.app.extensions.setdefault("ecograph.metrics", Metrics(state.app.extensions["ecograph"]))
 
 
 def note_reason(reason: str) -> None:
@@ -167,9 +192,5 @@ def _record(response: Response) -> Response:
 
 @blueprint.route("/metrics")
 def metrics():
-    """Prometheus metrics of this process."""
-    engine = current_app.extensions["ecograph"]
-    pool = engine._pool  # read, never start: a scrape must not spawn the query workers
-    workers = pool.size if pool is not None else 0
-    restarts = pool.restarts if pool is not None else 0
-    return Response(_metrics().render(workers, restarts, engine.cache.stats()), content_type=CONTENT_TYPE)
+    """Prometheus metrics of the server."""
+    return Response(_metrics().render(), content_type=CONTENT_TYPE)

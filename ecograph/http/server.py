@@ -53,11 +53,17 @@ def waitress_options(settings: Settings) -> dict:
             "max_request_body_size": settings.max_request_bytes + MARGIN_BYTES}
 
 
-def create_server(app, settings: Settings):
-    """A waitress server for app whose own errors are JSON (not yet running: call .run())."""
-    sockets: dict = {}  # waitress's socket map: every listening server registers itself in it
-    server = waitress.create_server(app, map=sockets, **waitress_options(settings))
-    for dispatcher in sockets.values():
+def create_server(app, settings: Settings, sockets: list | None = None, socket_map: dict | None = None):
+    """A waitress server for app whose own errors are JSON (not yet running: call .run()); on the given listening
+    sockets instead of settings.host and port (a prefork worker, http/prefork.py), registered in socket_map (waitress's
+    map of dispatchers: every listening server registers itself in it) if given."""
+    socket_map = {} if socket_map is None else socket_map
+    options = waitress_options(settings)
+    if sockets is not None:
+        del options["host"], options["port"]
+        options["sockets"] = sockets
+    server = waitress.create_server(app, map=socket_map, **options)
+    for dispatcher in socket_map.values():
         if isinstance(dispatcher, BaseWSGIServer):
             dispatcher.channel_class = JsonErrorChannel
     return server

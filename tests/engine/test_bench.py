@@ -77,7 +77,7 @@ def test_throughput_build_and_machine_are_recorded(bench):
             assert engines[name]["throughput"][mix]["ok"] > 0
             assert engines[name]["throughput"][mix]["errors"] == 0, engines[name]["throughput"][mix]["error_samples"]
     assert results["scales"][0]["build"]["status"] == "ok" and results["seed_build"]["status"] == "ok"
-    assert {"main", "query worker"} <= {p["role"] for p in engines["ecograph"]["processes"]}  # memory per process
+    assert {"main", "HTTP worker"} <= {p["role"] for p in engines["ecograph"]["processes"]}  # memory per process
     # PSS counts a page shared by n processes 1/n in each: less than the processes' RSS summed
     assert engines["ecograph"]["serving_pss_mib"] < engines["ecograph"]["peak_rss_mib"]
     assert all(p["pss_mib"] <= p["rss_mib"] for p in engines["ecograph"]["processes"])

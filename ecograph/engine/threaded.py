@@ -1,0 +1,51 @@
+"""Queries run in this process, each on a query thread, under a time limit that the process model enforces
+(http/prefork.py): the engine of `ecograph serve`'s HTTP workers, with no hop to another process.
+
+pyoxigraph releases the GIL while it evaluates a query, so a query thread runs beside the request threads. The
+request thread waits for the answer until the time limit; past it, it answers QueryTimeout (a 503) and calls
+on_timeout: the prefork worker then stops taking connections, finishes what else it is answering and exits, and the
+runaway query ends with it. Nothing here can stop a query by itself: used without a process model that acts on
+on_timeout, a query past its limit would run on to its end in the background."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from ecograph.engine.answers import Answer, QueryTimeout
+from ecograph.engine.job import Job
+from ecograph.engine.workers import answer_of, outcome
+
+
+class ThreadedEngine:
+    """A store of this process and the function that runs a Job on it (workers.ENGINES), on query threads.
+    size, restarts and crashes are those of the process model (its worker processes, how many it has replaced, and
+    how many of those died), for /healthz and /metrics: counters is the process model's shared [restarts, crashes]."""
+
+    def __init__(self, store, run, threads: int, on_timeout, size: int = 1, counters=(0, 0)):
+        self._store, self._run = store, run
+        self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="query")
+        self._on_timeout = on_timeout
+        self.size = size
+        self._counters = counters
+
+    @property
+    def restarts(self) -> int:
+        return self._counters[0]
+
+    @property
+    def crashes(self) -> int:
+        return self._counters[1]
+
+    def run(self, job: Job, timeout_s: float, wait_s: float = 30.0) -> Answer:
+        """The answer to a job, or QueryTimeout at the limit (and the process model is told)."""
+        future = self._threads.submit(outcome, self._store, self._run, job)
+        try:
+            kind, payload = future.result(timeout_s)
+        except FutureTimeout:
+            self._on_timeout()
+            raise QueryTimeout(f"the query was stopped at the time limit of {timeout_s:g} s") from None
+        return answer_of(kind, payload)
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=False, cancel_futures=True)
