@@ -8,6 +8,7 @@ into the query text: a value can only ever be one RDF term, so it cannot change 
 from __future__ import annotations
 
 import os
+import time
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from markupsafe import escape
@@ -38,19 +39,26 @@ class ListingNotAcceptable(UsageError):
     hint = "Ask for application/json or text/html (or format=json|html)."
 
 
-_CATALOGUES: dict = {}  # queries folder -> (the files' names, sizes and times, the catalogue read from them)
+_CATALOGUES: dict = {}  # queries folder -> (the files' names, sizes and times, the catalogue read from them, when checked)
+CHECK_EVERY_S = 1.0  # how often the query files are looked at again (a change is seen within this time)
 
 
 def _catalogue() -> dict[str, NamedQuery]:
-    """The named queries, read again only when a query file changes (reading them all cost ~2 ms a request)."""
+    """The named queries, read again only when a query file changes (reading them all cost ~2 ms a request); the
+    folder itself is looked at no more than once a second (a scan of it cost 0.35 ms a request)."""
     settings = current_app.extensions["ecograph"].settings
     folder = settings.queries_dir
-    with os.scandir(folder) as entries:  # scandir, not glob: a tenth of the cost, on every request
-        stamp = tuple(sorted((e.name, st.st_size, st.st_mtime_ns) for e in entries if e.name.endswith(".rq") for st in [e.stat()]))
     known = _CATALOGUES.get(folder)
+    now = time.monotonic()
+    if known is not None and now - known[2] < CHECK_EVERY_S:
+        return known[1]
+    with os.scandir(folder) as entries:  # scandir, not glob: a tenth of the cost
+        stamp = tuple(sorted((e.name, st.st_size, st.st_mtime_ns) for e in entries if e.name.endswith(".rq") for st in [e.stat()]))
     if known is None or known[0] != stamp:
-        known = (stamp, catalogue(settings))
-        _CATALOGUES[folder] = known
+        known = (stamp, catalogue(settings), now)
+    else:
+        known = (stamp, known[1], now)
+    _CATALOGUES[folder] = known
     return known[1]
 
 
