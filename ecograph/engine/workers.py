@@ -22,8 +22,9 @@ import pyoxigraph as ox
 from ecograph.engine.answers import Answer, Busy, EngineCrashed, QueryTimeout
 from ecograph.engine.answers import answer as _answer
 from ecograph.engine.job import Job
+from ecograph.engine.native import select_answer
 from ecograph.engine.results import GRAPH_TYPES as GRAPH_MEDIA
-from ecograph.engine.results import rdf_body
+from ecograph.engine.results import RESULT_TYPES, rdf_body
 from ecograph.errors import EcographError, QueryError, QuerySyntaxError, UsageError
 from ecograph.namespaces import DEFAULT_GRAPH
 from ecograph.processes import HolderProcess, end
@@ -56,6 +57,8 @@ def _run(store, job: Job) -> Answer:
     if isinstance(result, (ox.QueryBoolean, bool)):
         return _answer("ASK", [], [], limit, bool(result))
     if isinstance(result, ox.QuerySolutions):
+        if job.media in RESULT_TYPES:  # pyoxigraph writes the rows (engine/native.py); a truncated answer, results.py
+            return select_answer(result, job)
         variables = [v.value for v in result.variables]
         # a solution iterates over its values in the order of the variables (None where unbound)
         return _answer("SELECT", variables, (tuple(map(from_ox, s)) for s in result), limit)
@@ -220,7 +223,7 @@ def outcome(store, run, job: Job) -> tuple[str, object]:
     try:
         started = time.perf_counter()
         answer = run(store, job)
-        answer.engine_ms = (time.perf_counter() - started) * 1000
+        answer.engine_ms = (time.perf_counter() - started) * 1000 - (answer.render_ms or 0)
         return ("ok", _rendered(answer, job))
     except SyntaxError as exc:
         return ("syntax", _syntax_error(job, exc))

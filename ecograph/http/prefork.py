@@ -33,6 +33,7 @@ log = logging.getLogger("ecograph.prefork")
 
 RESTARTS, CRASHES = 0, 1  # slots of the shared counters
 EXIT_TIMED_OUT = 3  # a worker that ended itself after a query passed the time limit
+FRESH_S = 1.0  # how long an ending worker waits for the first request of a connection it has just accepted
 QUICK_DEATH_S = 2.0  # a worker that dies sooner than this after its start is restarted after a pause (no fork loop)
 
 
@@ -181,6 +182,16 @@ class _Ending:
             self.wake()
 
 
+def _idle(channel, now: float) -> bool:
+    """Whether a connection may be closed by a worker that is ending: nothing half received, nothing being
+    answered, and either a request already answered on it (an idle keep-alive connection, which any server may
+    close) or silent since it was accepted for a second (a connection accepted just before the worker began to
+    end, whose request is on its way, is waited for)."""
+    if channel.requests or channel.request is not None:
+        return False
+    return channel.last_activity > channel.creation_time or now - channel.creation_time > FRESH_S
+
+
 def _worker(app, engine, sock: socket.socket, settings: Settings, counters) -> int:
     """An HTTP worker: waitress on the shared socket, queries in this process. Returns its exit status."""
     import pyoxigraph as ox
@@ -210,8 +221,9 @@ def _worker(app, engine, sock: socket.socket, settings: Settings, counters) -> i
         channels = [c for s in servers for c in list(s.active_channels.values())]
         for server in servers:
             server.accepting = False  # the other workers take the new connections
+        now = time.time()
         for channel in channels:
-            if not channel.requests and channel.request is None:  # idle, or its answer written: close once sent
+            if _idle(channel, now):
                 channel.close_when_flushed = True
         if not channels or time.monotonic() - ending.since > ending.grace_s:
             sys.stdout.flush()

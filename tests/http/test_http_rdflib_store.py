@@ -93,10 +93,17 @@ def test_select_json_and_csv(rdf):
 
 
 def test_plain_literals_serialise_as_on_oxigraph(rdf, client):
+    """A plain literal (xsd:string) has no datatype in any format, on either engine (pyoxigraph writes the oxigraph
+    store's answers, results.py the rdflib store's: the same solutions, not the same bytes)."""
+    import pyoxigraph as ox
+
     q = {"query": 'SELECT ?s WHERE { BIND("text" AS ?s) }'}
-    for media in ("application/sparql-results+json", "application/sparql-results+xml", "text/tab-separated-values"):
-        assert rdf.get("/sparql", query_string=q, headers={"Accept": media}).get_data() == \
-            client.get("/sparql", query_string=q, headers={"Accept": media}).get_data()
+    for media, fmt in (("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+                       ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+                       ("text/tab-separated-values", ox.QueryResultsFormat.TSV)):
+        bodies = [c.get("/sparql", query_string=q, headers={"Accept": media}).get_data() for c in (rdf, client)]
+        assert all(b"datatype" not in body and b"XMLSchema" not in body for body in bodies), media
+        assert [[s["s"] for s in ox.parse_query_results(body, format=fmt)] for body in bodies] == [[ox.Literal("text")]] * 2
 
 
 def test_ask(rdf):

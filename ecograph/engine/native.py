@@ -1,0 +1,106 @@
+"""SELECT answers written by pyoxigraph itself: no value of a row passes through Python when the answer fits the
+row cap (job.max_rows).
+
+pyoxigraph writes the solutions as SPARQL Results TSV into a writer of ours that keeps the bytes and counts the
+lines: TSV escapes tab, newline and carriage return inside a term (\\t, \\n, \\r), so one row is one line, the first
+line is the header and every row ends with "\\n" (a row of no variable, or of only unbound ones, is an empty line).
+Once there is one row more than the cap the writer raises, which stops the serialisation (and so the evaluation,
+which is lazy): an unbounded answer never builds an unbounded body, at most the cap and one buffered chunk (8 KiB).
+
+- the answer fits: the TSV is the body as it is (text/tab-separated-values), or pyoxigraph reads it back and
+  writes it as JSON, XML or CSV, all in Rust;
+- it does not: the first max_rows rows are read back from the TSV and written by results.render (the Python
+  writers), exactly as before, with the truncation marks of results.py.
+
+Where pyoxigraph's writers and ours differ (both valid SPARQL 1.1 Results), a client sees: TSV numbers (integer,
+decimal, boolean, and double where its lexical form is Turtle's) in Turtle's short form, as the W3C's own TSV tests
+write them; JSON without spaces; no whitespace between the XML elements, and a literal's leading or trailing space
+as &#32; (pyoxigraph's own XML reader trims text); an RDF 1.2 triple term or directional string as itself where the
+Python writers flatten it. Every answer still parses to the same solutions (tests/engine/test_native.py). One case
+keeps the Python writer: CSV of one column with an unbound row, which pyoxigraph writes as an empty line."""
+
+from __future__ import annotations
+
+import time
+
+import pyoxigraph as ox
+
+from ecograph.engine import results
+from ecograph.engine.answers import Answer
+from ecograph.engine.job import Job
+from ecograph.rdf.terms import from_ox
+
+_TSV = ox.QueryResultsFormat.TSV
+# the SELECT formats of results.RESULT_TYPES, as pyoxigraph names them
+FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV, "tsv": _TSV}
+
+
+class _Full(Exception):
+    """Raised by the writer at one line more than it may keep: stops pyoxigraph's serialisation."""
+
+
+class _Lines:
+    """A binary writer for pyoxigraph that keeps what it is given until it holds more than `most` lines, then stops
+    the writer (raises _Full). pyoxigraph writes through a buffer of 8 KiB, so this is called once per chunk."""
+
+    __slots__ = ("chunks", "full", "lines", "most")
+
+    def __init__(self, most: int):
+        self.chunks: list[bytes] = []
+        self.lines = 0  # the newlines of every chunk kept
+        self.most = most
+        self.full = False
+
+    def write(self, data: bytes) -> int:
+        if self.full:  # pyoxigraph flushes its buffer once more on the way out: not kept
+            return len(data)
+        self.chunks.append(data)
+        self.lines += data.count(b"\n")
+        if self.lines > self.most:
+            self.full = True
+            raise _Full
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def head(self) -> bytes:
+        """The first `most` lines (each with its newline) of what was kept: all of it unless full."""
+        if not self.full:
+            return b"".join(self.chunks)
+        last = self.chunks[-1]
+        # the lines before the last chunk are all kept; of the last chunk, as many as are missing
+        missing = self.most - (self.lines - last.count(b"\n"))
+        end = 0
+        for _ in range(missing):
+            end = last.index(b"\n", end) + 1
+        return b"".join(self.chunks[:-1]) + last[:end]
+
+
+def select_answer(solutions: ox.QuerySolutions, job: Job) -> Answer:
+    """The Answer of a SELECT query, its body written in job.media (a SELECT media type of results.RESULT_TYPES):
+    by pyoxigraph when the answer fits job.max_rows, else by results.render from the first max_rows rows, marked
+    truncated. render_ms is the time of the second step (TSV to the asked format, or the Python writers); the rest,
+    evaluating the query and writing its rows as TSV, is the engine's time."""
+    kind = results.RESULT_TYPES[job.media]
+    limit = job.max_rows
+    variables = [v.value for v in solutions.variables]
+    writer = _Lines(limit + 1)  # the header and at most `limit` rows
+    try:
+        solutions.serialize(output=writer, format=_TSV)
+    except Exception:
+        if not writer.full:  # a failure of the query itself (or of pyoxigraph), not our stop
+            raise
+    started = time.perf_counter()
+    tsv = writer.head()
+    # pyoxigraph's CSV writes a row of one unbound value as an empty line, which many readers skip (Python's csv
+    # reads [], pandas drops it); ours writes "". Only a one-column TSV has an empty line after its header.
+    if writer.full or (kind == "csv" and len(variables) == 1 and b"\n\n" in tsv):
+        rows = [tuple(map(from_ox, s)) for s in ox.parse_query_results(tsv, format=_TSV)]
+        answer = Answer("SELECT", variables, rows, None, writer.full)
+        body = results.render(answer, job.media, limit)
+    elif kind == "tsv":
+        body = tsv
+    else:
+        body = ox.parse_query_results(tsv, format=_TSV).serialize(format=FORMATS[kind])
+    return Answer("SELECT", variables, [], None, writer.full, body, None, (time.perf_counter() - started) * 1000)
