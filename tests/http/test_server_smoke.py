@@ -301,3 +301,15 @@ def test_a_worker_ending_after_a_timeout_finishes_what_it_was_answering(built_ro
         assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["boolean"] is True
         assert _restarts_reach(base, 1)
         assert _get(base + "/sparql?" + urllib.parse.urlencode({"query": "ASK { program:13 ?p ?o } # after"}))[0] == 200
+
+
+def test_metrics_are_summed_over_the_http_workers(built_root):
+    """Each request is counted once, whichever worker answered it and whichever answers the scrape."""
+    with running_server(built_root, env={"ECOGRAPH_WORKERS": "2"}) as (base, _):
+        for i in range(30):  # a fresh connection each: the kernel hands them to either worker
+            assert _get(base + "/sparql?" + urllib.parse.urlencode({"query": f"ASK {{}} # {i}"}))[0] == 200
+        for _ in range(5):
+            lines = _get(base + "/metrics", "text/plain")[1].decode().splitlines()
+            assert 'ecograph_http_requests_total{method="GET",path="/sparql",status="200"} 30.0' in lines
+            assert "ecograph_query_workers 2.0" in lines
+            assert 'ecograph_query_cache_requests_total{result="miss"} 30.0' in lines
