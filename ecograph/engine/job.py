@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from ecograph.errors import UsageError
-from ecograph.namespaces import BASE
+from ecograph.namespaces import BASE, PREFIX_MAP
 
 LAYERS: dict[str, tuple[str, ...] | None] = {
     "stated": ("stated",),
@@ -72,7 +72,8 @@ class Job:
 
     def key_parts(self) -> list:
         """What the answer depends on, as JSON-able values (cache.py digests them)."""
-        return [self.query, self.max_rows, self.form, sorted((self.prefixes or {}).items()), self.base_iri,
+        prefixes = "project" if self.prefixes is PREFIX_MAP else sorted((self.prefixes or {}).items())  # the usual map, named
+        return [self.query, self.max_rows, self.form, prefixes, self.base_iri,
                 self.default_graphs, self.named_graphs, self.empty_default_graph,
                 sorted((k, list(v)) for k, v in (self.substitutions or {}).items()), self.media]
 
