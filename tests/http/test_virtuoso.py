@@ -260,6 +260,70 @@ def test_issue_6_the_patterns_themselves_give_every_row_on_virtuoso(virtuoso, ne
     assert remote == embedded
 
 
+# Issue 15: coverage-hearing-issues past one vector (VectorSize, 1000) of issues with a group. It finds the programs
+# of each group once, in a sub-SELECT DISTINCT joined to the issues; without the LIMIT on it, Virtuoso 7.2.5 found them
+# again for each issue's group where its plan put the issues first, and lost rows (at 1M triples with 1,500 more
+# issues, 259 rows of 517 in layer=stated; at this size its plan finds the programs first either way). The build's
+# graphs copied into a graph of their own with 1,600 more issues, 1,200 of them in a group, on both stores.
+MANY_ISSUES_GRAPH = "urn:x-ecograph:test:issue-15"
+MANY_ISSUES = [
+    f"<http://example.org/issue{i}> a ecograph:HearingIssue ; ecograph:position {100 + i} ;"
+    f' rdfs:label "issue {i}"@en , "issue {i}"@ja'
+    + ("" if i % 4 == 3 else f" ; dcterms:subject group:{('funding', 'seeds', 'human-resources')[i % 4]}") + " ."
+    for i in range(1600)]
+MANY_ISSUES_PREFIXES = ("@prefix ecograph: <https://w3id.org/ecograph/ontology#> . "
+                        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . "
+                        "@prefix dcterms: <http://purl.org/dc/terms/> . "
+                        "@prefix group: <https://w3id.org/ecograph/id/issue-group/> . ")
+
+
+def _issue_rows(variables, rows) -> list[tuple]:
+    """(issue, group_en, programs, program keys) of each row, as values comparable across the two stores."""
+    at = {v: variables.index(v) for v in ("issue", "group_en", "programs", "program_keys")}
+    return sorted((r[at["issue"]], r[at["group_en"]] or "", int(r[at["programs"]]), " ".join(sorted(r[at["program_keys"]].split())))
+                  for r in rows)
+
+
+def test_issue_15_coverage_hearing_issues_gives_every_row_on_virtuoso_past_1000_issues(virtuoso, built_root):
+    import os
+
+    import pyoxigraph as ox
+
+    from ecograph.engine.remote import RemotePool
+    from ecograph.namespaces import GRAPH, PREFIXES
+    from ecograph.tools.virtuoso import _isql
+
+    address = virtuoso.isql.removeprefix("isql://")
+    password = os.environ.get("ECOGRAPH_VIRTUOSO_PASSWORD", "dba")
+    build_graphs = f'GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "{GRAPH}"))'
+    copy = f"SPARQL INSERT INTO GRAPH <{MANY_ISSUES_GRAPH}> {{ ?s ?p ?o }} WHERE {{ {build_graphs} }};"
+    chunks = [MANY_ISSUES[i:i + 400] for i in range(0, len(MANY_ISSUES), 400)]
+    store = ox.Store()
+    store.bulk_load(path=str(built_root / "dist" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    store.update(f"INSERT {{ GRAPH <{MANY_ISSUES_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ {build_graphs} }}")
+    for chunk in chunks:
+        store.load((MANY_ISSUES_PREFIXES + "\n".join(chunk)).encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(MANY_ISSUES_GRAPH))
+    try:
+        _isql(address, f"SPARQL CLEAR GRAPH <{MANY_ISSUES_GRAPH}>; {copy}", "dba", password)
+        for chunk in chunks:
+            _isql(address, f"DB.DBA.TTLP('{MANY_ISSUES_PREFIXES}{' '.join(chunk)}', '', '{MANY_ISSUES_GRAPH}');", "dba", password)
+        query = catalogue()["coverage-hearing-issues"].text
+        prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+        graph = (MANY_ISSUES_GRAPH,)
+        job = Job(query, 100_000, prefixes=prefixes, substitutions={"layer": ("literal", "stated", None, None)}).in_layer(graph)
+        answer = RemotePool(virtuoso.endpoint, list(graph)).run(job, 30)
+        remote = _issue_rows(answer.variables, [[None if t is None else t[1] for t in row] for row in answer.rows])
+        solutions = store.query(query, prefixes=prefixes, substitutions={ox.Variable("layer"): ox.Literal("stated")},
+                                default_graph=[ox.NamedNode(MANY_ISSUES_GRAPH)], named_graphs=[ox.NamedNode(MANY_ISSUES_GRAPH)])
+        variables = [v.value for v in solutions.variables]
+        embedded = _issue_rows(variables, [[None if s[v] is None else s[v].value for v in variables] for s in solutions])
+    finally:
+        _isql(address, f"SPARQL CLEAR GRAPH <{MANY_ISSUES_GRAPH}>;", "dba", password)
+    assert len(embedded) == 1611 and sum(1 for r in embedded if r[1]) > 1200  # more than 1000 issues' groups
+    assert sum(r[2] for r in embedded) > 10_000  # and programs for them
+    assert remote == embedded
+
+
 def test_a_runaway_query_is_stopped_and_the_store_goes_on(remote):
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     r = remote.get("/sparql", query_string={"query": heavy, "timeout": "2"})
