@@ -20,14 +20,19 @@ from ecograph.engine.workers import answer_of, outcome
 class ThreadedEngine:
     """A store of this process and the function that runs a Job on it (workers.ENGINES), on query threads.
     size, restarts and crashes are those of the process model (its worker processes, how many it has replaced, and
-    how many of those died), for /healthz and /metrics: counters is the process model's shared [restarts, crashes]."""
+    how many of those died), for /healthz and /metrics: counters is the process model's shared [restarts, crashes].
 
-    def __init__(self, store, run, threads: int, on_timeout, size: int = 1, counters=(0, 0)):
+    With a watchdog (http/watchdog.py), a query asked on a thread it watches runs on that thread itself, with no
+    hand-over: the watchdog answers the request at the time limit (and tells the process model) if the query is
+    still running then. Any other query runs on a query thread, as above."""
+
+    def __init__(self, store, run, threads: int, on_timeout, size: int = 1, counters=(0, 0), watchdog=None):
         self._store, self._run = store, run
         self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="query")
         self._on_timeout = on_timeout
         self.size = size
         self._counters = counters
+        self._watchdog = watchdog
 
     @property
     def restarts(self) -> int:
@@ -39,6 +44,15 @@ class ThreadedEngine:
 
     def run(self, job: Job, timeout_s: float, wait_s: float = 30.0) -> Answer:
         """The answer to a job, or QueryTimeout at the limit (and the process model is told)."""
+        ticket = self._watchdog.watch(timeout_s) if self._watchdog is not None else None
+        if ticket is not None:  # on this thread; the watchdog answers at the limit
+            try:
+                kind, payload = outcome(self._store, self._run, job)
+            finally:
+                ours = self._watchdog.done(ticket)
+            if not ours:  # the watchdog has answered the client: this answer goes nowhere
+                raise QueryTimeout(f"the query was stopped at the time limit of {timeout_s:g} s")
+            return answer_of(kind, payload)
         future = self._threads.submit(outcome, self._store, self._run, job)
         try:
             kind, payload = future.result(timeout_s)

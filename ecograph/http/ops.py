@@ -27,6 +27,7 @@ from ecograph.engine import guard
 from ecograph.engine.workers import Busy, EngineCrashed, QueryTimeout
 from ecograph.errors import DataSyntaxError, EcographError, NotBuiltError, QueryError, UsageError
 from ecograph.http.error_handlers import exception_response
+from ecograph.http.server import current_task
 
 blueprint = Blueprint("ops", __name__)
 access_log = logging.getLogger("ecograph.access")
@@ -162,6 +163,16 @@ for _cls in NOTED:
 @blueprint.before_app_request
 def _start_clock() -> None:
     g.ecograph_started = time.perf_counter()
+    task = current_task()
+    if task is not None:  # for the watchdog, should it answer this request (http/watchdog.py)
+        task.template = request.url_rule.rule if request.url_rule is not None else UNMATCHED
+
+
+def count_watchdog_answer(app, task, seconds: float) -> None:
+    """A request the watchdog answered with 503 at its query's time limit: counted and logged as Flask's would be."""
+    method = task.request.command
+    _metrics(app).observe(method, task.template or UNMATCHED, 503, seconds, "query_timeout")
+    access_log.info("%s %s %d %.1fms", method, _printable(task.request.path), 503, seconds * 1000)
 
 
 def _printable(path: str) -> str:
@@ -179,6 +190,9 @@ def _status_name(code: int) -> str:
 
 @blueprint.after_app_request
 def _record(response: Response) -> Response:
+    task = current_task()
+    if task is not None and task.answered:  # the watchdog answered and counted it; this response goes nowhere
+        return response
     started = g.get("ecograph_started")
     seconds = time.perf_counter() - started if started is not None else 0.0
     template = request.url_rule.rule if request.url_rule is not None else UNMATCHED

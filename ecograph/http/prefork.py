@@ -6,9 +6,9 @@ to the pages the workers share) and forks `workers` HTTP workers. The arbiter it
 runs a query: it only replaces a worker that ends, and stops them all on SIGTERM or SIGINT.
 
 Each worker answers HTTP itself (waitress on the shared socket; the kernel hands each connection to one of them)
-and runs its queries in its own process on query threads (engine/threaded.py): no pipe, no second process per
-request. What the worker pool gave is kept:
-- a time limit that really stops the work: at the limit the request gets its 503; the worker stops taking
+and runs its queries in its own process, on the request's own thread (engine/threaded.py, http/watchdog.py): no
+pipe, no second process, no hand-over between threads per request. What the worker pool gave is kept:
+- a time limit that really stops the work: at the limit the watchdog answers the request's 503; the worker stops taking
   connections, closes its idle keep-alive connections, finishes the requests it is answering, and exits, and its
   runaway query with it; the arbiter forks a fresh worker at once;
 - a crash costs one worker: an engine that dies (a segmentation fault) takes only its worker process, whose
@@ -200,7 +200,9 @@ def _worker(app, engine, sock: socket.socket, settings: Settings, counters) -> i
 
     from ecograph.engine.threaded import ThreadedEngine
     from ecograph.engine.workers import ENGINES
-    from ecograph.http.server import create_server
+    from ecograph.http import ops
+    from ecograph.http.server import create_server, current_task
+    from ecograph.http.watchdog import Watchdog
 
     ending = _Ending()
     grace_s = settings.query_timeout_s + 5  # time for the other requests this worker is answering
@@ -208,8 +210,16 @@ def _worker(app, engine, sock: socket.socket, settings: Settings, counters) -> i
     signal.signal(signal.SIGTERM, lambda signum, frame: ending.begin(0, 10.0))
     served = engine.served
     store = served.memory if served.memory is not None else ox.Store.read_only(str(served.store))
-    engine.use(ThreadedEngine(store, ENGINES["oxigraph"][1], settings.threads, lambda: ending.begin(EXIT_TIMED_OUT, grace_s),
-                              size=settings.workers, counters=counters))
+    def timed_out():
+        ending.begin(EXIT_TIMED_OUT, grace_s)
+
+    def answered(ticket):  # the watchdog answered a request at its query's time limit: count it, end the worker
+        ops.count_watchdog_answer(app, ticket.task, time.monotonic() - ticket.started)
+        timed_out()
+
+    watchdog = Watchdog(current_task, answered)
+    engine.use(ThreadedEngine(store, ENGINES["oxigraph"][1], settings.threads, timed_out, size=settings.workers,
+                              counters=counters, watchdog=watchdog))
     sockets: dict = {}
     create_server(app, settings, sockets=[sock], socket_map=sockets)
     servers = [d for d in sockets.values() if isinstance(d, BaseWSGIServer)]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 
 import waitress
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
-from waitress.task import ErrorTask
+from waitress.task import ErrorTask, WSGITask
 from werkzeug.exceptions import default_exceptions
 
 from ecograph.http.error_handlers import HINTS
@@ -43,8 +44,43 @@ class JsonErrorTask(ErrorTask):
         self.write(body.encode())
 
 
+_this = threading.local()  # the WatchedTask a waitress thread is running
+
+
+class WatchedTask(WSGITask):
+    """A request whose thread is known while it runs (current_task()), so that the watchdog of a prefork worker can
+    answer it at a query's time limit (http/watchdog.py); once it has (answered), whatever the request's own thread
+    writes is dropped, and its connection closes. method and template name the request for the metrics."""
+
+    answered = False
+    template: str | None = None
+
+    def execute(self):
+        _this.task = self
+        try:
+            super().execute()
+        finally:
+            _this.task = None
+
+    def write(self, data):
+        if not self.answered:
+            super().write(data)
+
+    def finish(self):
+        if self.answered:
+            self.close_on_finish = True
+        else:
+            super().finish()
+
+
+def current_task() -> WatchedTask | None:
+    """The waitress task this thread is running (None outside waitress, e.g. the test client)."""
+    return getattr(_this, "task", None)
+
+
 class JsonErrorChannel(HTTPChannel):
     error_task_class = JsonErrorTask
+    task_class = WatchedTask
 
 
 def waitress_options(settings: Settings) -> dict:

@@ -292,7 +292,10 @@ def test_a_worker_ending_after_a_timeout_finishes_what_it_was_answering(built_ro
             slow.sendall(head + query[:5])
             assert _get(base + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}))[0] == 200  # the worker has read it
             heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-            assert _get(base + "/sparql?" + urllib.parse.urlencode({"query": heavy, "timeout": "0.5"}))[0] == 503
+            status, body = _get(base + "/sparql?" + urllib.parse.urlencode({"query": heavy, "timeout": "0.5"}))
+            assert status == 503 and json.loads(body) == {  # the one error shape, written by the watchdog
+                "ok": False, "status": 503, "error": "the query was stopped at the time limit of 0.5 s",
+                "hint": "Make the query more selective, or ask for fewer rows with LIMIT."}
             slow.sendall(query[5:])
             answer = b""
             while chunk := slow.recv(65536):
@@ -301,6 +304,9 @@ def test_a_worker_ending_after_a_timeout_finishes_what_it_was_answering(built_ro
         assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["boolean"] is True
         assert _restarts_reach(base, 1)
         assert _get(base + "/sparql?" + urllib.parse.urlencode({"query": "ASK { program:13 ?p ?o } # after"}))[0] == 200
+        lines = _get(base + "/metrics", "text/plain")[1].decode().splitlines()
+        assert "ecograph_query_timeouts_total 1.0" in lines  # counted once, by the watchdog
+        assert 'ecograph_http_requests_total{method="GET",path="/sparql",status="503"} 1.0' in lines
 
 
 def test_metrics_are_summed_over_the_http_workers(built_root):
