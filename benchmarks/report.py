@@ -281,9 +281,9 @@ def markdown(results: dict) -> str:
              "rdflib-endpoint is `python -m rdflib_endpoint serve` over loopback HTTP (POST, JSON). "
              + (_virtuoso_text() if set(VIRTUOSO) & set(st.get("engines", [])) else "") + "Throughput: "
              f"{st['clients']} loopback clients for {st['seconds']:g} s. "
-             "Peak RSS is VmHWM (for ecograph: the server plus its query workers), summed over an engine's processes. "
-             "That sum counts a page shared by several processes once in each: ecograph's query workers are forked from "
-             "the process holding the data and share its pages copy-on-write, so it overstates what they use together. "
+             "Peak RSS is VmHWM (for ecograph: the arbiter that holds the data plus its HTTP workers), summed over an engine's processes. "
+             "That sum counts a page shared by several processes once in each: ecograph's HTTP workers are forked from "
+             "the arbiter and share its pages copy-on-write, so it overstates what they use together. "
              "PSS (proportional set size, /proc/PID/smaps_rollup) counts a page shared by n processes as 1/n in each, "
              "so the sum of PSS over an engine's processes is the memory they really use; \"PSS serving, peak\" is the "
              "largest such sum sampled while the engine served (every second, and at the end of each phase). The machine's "
@@ -487,7 +487,7 @@ def _targets_md(results: dict) -> list[str]:
     pss = max(big["engines"].get(n, {}).get("serving_pss_mib") or 0 for n in ("ecograph", "ecograph-uncached"))
     if serving:
         shared = f"; {pss:,.0f} MiB PSS while serving (each shared page counted once)" if pss else ""
-        out.append(f"| serving in ≤ 1 GiB RSS | {serving:,.0f} MiB while serving (sampled VmRSS, server + workers){shared}; "
+        out.append(f"| serving in ≤ 1 GiB RSS | {serving:,.0f} MiB while serving (sampled VmRSS, arbiter + workers){shared}; "
                    f"{peak:,.0f} MiB VmHWM, which also holds making the store at start | {_yes(serving <= 1024)} |")
     slopes = growth(results)
     if slopes:
