@@ -210,6 +210,7 @@ def _worker(app, engine, sock: socket.socket, settings: Settings, counters) -> i
     signal.signal(signal.SIGTERM, lambda signum, frame: ending.begin(0, 10.0))
     served = engine.served
     store = served.memory if served.memory is not None else ox.Store.read_only(str(served.store))
+
     def timed_out():
         ending.begin(EXIT_TIMED_OUT, grace_s)
 
