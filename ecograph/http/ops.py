@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from http import HTTPStatus
 
@@ -77,7 +78,8 @@ class Metrics:
                                       ["result"], registry=r)
         self.cache_bytes = Gauge("ecograph_query_cache_bytes", "Bytes of answers held in the answer cache (summed over the HTTP workers).",
                                  registry=r, multiprocess_mode="livesum")
-        self.crash_errors = 0  # queries whose worker process died under them (the worker pool)
+        self.crash_errors = 0  # queries whose worker process died under them (the worker pool), under _lock
+        self._lock = threading.Lock()
         for result in ("hit", "miss"):
             self.cache_requests.labels(result)
         engine.cache.observer = self.cache_observed
@@ -96,7 +98,8 @@ class Metrics:
         if reason == "query_timeout":
             self.timeouts.inc()
         elif reason == "engine_crashed":
-            self.crash_errors += 1
+            with self._lock:
+                self.crash_errors += 1
 
     def render(self) -> bytes:
         """The Prometheus text exposition format (version 0.0.4): this app's metrics, or with share_metrics those
