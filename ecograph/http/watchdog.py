@@ -25,6 +25,8 @@ from waitress.channel import ClientDisconnected
 
 from ecograph.engine.answers import QueryTimeout
 
+TICK_S = 0.05
+
 
 class Ticket:
     __slots__ = ("deadline", "finished", "fired", "limit_s", "started", "task")
@@ -37,8 +39,9 @@ class Ticket:
 
 
 class Watchdog:
-    """Answers 503 for the requests whose query passes its deadline. on_fire(seconds, method, path template) is
-    called after each such answer (the metrics, and ending the worker)."""
+    """Answers 503 for the requests whose query passes its deadline; on_fire(ticket) is called after each such
+    answer (the metrics, and ending the worker). It wakes no more often than every TICK_S, whatever the number of
+    requests (a ticket that ends in time is dropped when its deadline comes), so a limit is kept within TICK_S."""
 
     def __init__(self, current_task, on_fire):
         self._current_task = current_task  # the waitress task of this thread, or None
@@ -55,8 +58,10 @@ class Watchdog:
             return None
         ticket = Ticket(task, limit_s)
         with self._cond:
+            sooner = not self._heap or ticket.deadline < self._heap[0][0]
             heapq.heappush(self._heap, (ticket.deadline, next(self._order), ticket))
-            self._cond.notify()
+            if sooner:  # otherwise the watchdog wakes in time anyway: no wake-up (and no switch) per request
+                self._cond.notify()
         return ticket
 
     def done(self, ticket: Ticket) -> bool:
@@ -70,19 +75,24 @@ class Watchdog:
     def _loop(self) -> None:
         while True:
             with self._cond:
-                while not self._heap or self._heap[0][0] > time.monotonic():
-                    self._cond.wait(None if not self._heap else max(0.0, self._heap[0][0] - time.monotonic()))
-                _, _, ticket = heapq.heappop(self._heap)
-                if ticket.finished:
+                now = time.monotonic()
+                if not self._heap or self._heap[0][0] > now:
+                    self._cond.wait(None if not self._heap else max(self._heap[0][0] - now, TICK_S))
                     continue
-                ticket.fired = True
-            try:
-                _answer(ticket)
-            except ClientDisconnected:  # the client has gone: nothing to answer; the worker still ends
-                pass
-            except Exception:  # never lose the watchdog to one answer
-                logging.getLogger("ecograph.prefork").exception("the watchdog could not answer a request")
-            self._on_fire(ticket)
+                expired = []
+                while self._heap and self._heap[0][0] <= now:
+                    ticket = heapq.heappop(self._heap)[2]
+                    if not ticket.finished:
+                        ticket.fired = True
+                        expired.append(ticket)
+            for ticket in expired:
+                try:
+                    _answer(ticket)
+                except ClientDisconnected:  # the client has gone: nothing to answer; the worker still ends
+                    pass
+                except Exception:  # never lose the watchdog to one answer
+                    logging.getLogger("ecograph.prefork").exception("the watchdog could not answer a request")
+                self._on_fire(ticket)
 
 
 def _answer(ticket: Ticket) -> None:
