@@ -248,12 +248,16 @@ def report(settings, output: Path | None, lang: str) -> None:
                    "--data dist/dataset.nq answers as the build's server) or default (the store's own default graph, standard "
                    "SPARQL as in the W3C tests, Fuseki and Oxigraph: for TriG / N-Quads whose default graph means something).")
 @click.option("--storage", type=click.Choice(["memory", "disk"]),
-              help="Where the oxigraph store lives: memory (default: loaded once, shared by the query workers) or disk "
+              help="Where the oxigraph store lives: memory (default: loaded once, shared by the HTTP workers) or disk "
                    "(an on-disk store opened read-only: slower; for data larger than memory).")
 @click.pass_obj
 def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, ...], storage: str | None, named_graphs: list,
           base_iri: str | None, default_graph: str | None) -> None:
-    """Serve the graph over HTTP (SPARQL endpoint, dumps, linked data) with waitress; builds first if needed."""
+    """Serve the graph over HTTP (SPARQL endpoint, dumps, linked data); builds first if needed.
+
+    On the embedded store: one process loads the data and forks `workers` HTTP workers (waitress, `threads` each)
+    that share it and run their queries themselves; a query past the time limit gets 503 and its worker is replaced.
+    Stop it with Ctrl-C or SIGTERM."""
     from dataclasses import replace
 
     from ecograph.http import create_app
