@@ -1,11 +1,12 @@
-"""Queries run in this process, each on a query thread, under a time limit that the process model enforces
-(http/prefork.py): the engine of `ecograph serve`'s HTTP workers, with no hop to another process.
+"""Queries run in this process, under a time limit that the process model enforces (http/prefork.py): the engine
+of `ecograph serve`'s HTTP workers, with no hop to another process.
 
-pyoxigraph releases the GIL while it evaluates a query, so a query thread runs beside the request threads. The
-request thread waits for the answer until the time limit; past it, it answers QueryTimeout (a 503) and calls
-on_timeout: the prefork worker then stops taking connections, finishes what else it is answering and exits, and the
-runaway query ends with it. Nothing here can stop a query by itself: used without a process model that acts on
-on_timeout, a query past its limit would run on to its end in the background."""
+pyoxigraph releases the GIL while it evaluates a query, so queries run side by side with the other requests. In a
+prefork worker a query runs on the request's own thread, and the watchdog (http/watchdog.py) answers 503 at the
+limit and tells the process model, which ends the worker (and the runaway query with it) once its other requests
+are answered. Elsewhere (no watchdog, or a thread it does not watch) the query runs on a query thread while the
+request's thread waits until the limit, then answers QueryTimeout and calls on_timeout. Nothing here can stop a
+query by itself: without a process model that acts on the limit, a runaway query would run on in the background."""
 
 from __future__ import annotations
 
