@@ -41,11 +41,33 @@ SHARED_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's own variable
 prometheus_client.disable_created_metrics()  # no *_created series: a counter is its value
 
 
+SHARED_PREFIX = "ecograph-metrics-"
+
+
 def share_metrics() -> None:
     """From now on, metrics made in this process and in the processes it forks are written to a fresh folder and
-    read together (`ecograph serve`'s arbiter calls it before it makes the app)."""
-    os.environ[SHARED_DIR] = tempfile.mkdtemp(prefix="ecograph-metrics-")
+    read together (`ecograph serve`'s arbiter calls it before it makes the app). The folder is named by this
+    process's id, so that the folders of servers killed outright (SIGKILL leaves no chance to remove one) are
+    removed by the next server that starts."""
+    _remove_orphans()
+    os.environ[SHARED_DIR] = tempfile.mkdtemp(prefix=f"{SHARED_PREFIX}{os.getpid()}-")
     values.ValueClass = values.get_value_class()
+
+
+def _remove_orphans() -> None:
+    """The metrics folders whose server is gone."""
+    from pathlib import Path
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{SHARED_PREFIX}*-*"):
+        pid = folder.name[len(SHARED_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:  # no such process: its server has ended
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # someone else's live process
+            pass
 
 
 def unshare_metrics() -> None:

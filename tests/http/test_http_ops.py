@@ -163,3 +163,29 @@ def test_metrics_are_per_app(built_settings, client):
         assert _value(samples, "ecograph_http_requests_total", method="GET", path="/queries", status="200") == 0
     finally:
         app.extensions["ecograph"].close()
+
+
+def test_the_metrics_folder_of_a_server_killed_outright_is_removed_by_the_next(tmp_path, monkeypatch):
+    """`ecograph serve` sums its workers' metrics in a temporary folder named by its pid; SIGKILL leaves it behind,
+    and the next server to start removes it (and never the folder of a server still running)."""
+    import os
+    import subprocess
+    import tempfile
+
+    from ecograph.http import ops
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    orphan = tmp_path / f"{ops.SHARED_PREFIX}{ended.pid}-abc"
+    alive = tmp_path / f"{ops.SHARED_PREFIX}{os.getppid()}-def"
+    orphan.mkdir()
+    alive.mkdir()
+    try:
+        ops.share_metrics()
+        mine = os.environ[ops.SHARED_DIR]
+        assert not orphan.exists() and alive.exists()
+        assert os.path.basename(mine).startswith(f"{ops.SHARED_PREFIX}{os.getpid()}-")
+    finally:
+        ops.unshare_metrics()
+    assert not os.path.exists(mine) and ops.SHARED_DIR not in os.environ
