@@ -269,27 +269,13 @@ def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, 
     if not data_files and not (settings.dist / "dataset.nq").exists():
         click.echo("no build yet: building first", err=True)
         click.get_current_context().invoke(build)
-    prefork = settings.store == "oxigraph"  # the embedded store: pre-forked HTTP workers that query in process
-    if prefork:
-        from ecograph.http import ops
-
-        ops.share_metrics()  # before the app exists: its metrics are then summed over the workers
+    if settings.store == "oxigraph":  # the embedded store: pre-forked HTTP workers that query in process
+        _serve_prefork(settings, data_files or None)
+        return
     app = create_app(settings, data_files or None)
     engine = app.extensions["ecograph"]
-    engine.in_process = prefork
     served = engine.served
-    where = f"{settings.store} store, {settings.storage}" if settings.store == "oxigraph" else f"{settings.store} store"
-    if prefork:
-        from ecograph.http.prefork import Arbiter
-
-        arbiter = Arbiter(app, settings)
-        click.echo(f"serving release {served.release} ({len(served.graphs)} graphs, {where}, default graph: {settings.default_graph}) "
-                   f"on http://{settings.host}:{settings.port}/sparql with {settings.workers} HTTP workers", err=True)
-        try:
-            arbiter.run()
-        finally:
-            ops.unshare_metrics()
-        return
+    where = f"{settings.store} store"
     engine.pool  # noqa: B018  (the property starts the workers before the first request)
     click.echo(f"serving release {served.release} ({len(served.graphs)} graphs, {where}, default graph: {settings.default_graph}) "
                f"on http://{settings.host}:{settings.port}/sparql", err=True)
@@ -297,6 +283,26 @@ def serve(settings, host: str | None, port: int | None, data_files: tuple[Path, 
         run_server(app, settings)  # waitress; its own errors (a body far over max_request_bytes) in the JSON shape too
     finally:
         engine.close()
+
+
+def _serve_prefork(settings, data_files) -> None:
+    """`serve` on the embedded store: the arbiter and its HTTP workers (http/prefork.py), their metrics summed in a
+    folder that is removed however this ends (an error while loading included)."""
+    from ecograph.http import create_app, ops
+    from ecograph.http.prefork import Arbiter
+
+    ops.share_metrics()  # before the app exists: its metrics are then summed over the workers
+    try:
+        app = create_app(settings, data_files)
+        engine = app.extensions["ecograph"]
+        engine.in_process = True
+        served = engine.served
+        arbiter = Arbiter(app, settings)
+        click.echo(f"serving release {served.release} ({len(served.graphs)} graphs, oxigraph store, {settings.storage}, default graph: "
+                   f"{settings.default_graph}) on http://{settings.host}:{settings.port}/sparql with {settings.workers} HTTP workers", err=True)
+        arbiter.run()
+    finally:
+        ops.unshare_metrics()
 
 
 @main.command()

@@ -43,10 +43,17 @@ class _Stop(Exception):
 
 def listening_socket(settings: Settings) -> socket.socket:
     """The socket every worker accepts on (bound here, before the workers exist, so a busy port is a clear error)."""
+    from ecograph.errors import UsageError
+
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((settings.host, settings.port))
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}",
+                         "Stop what uses that port, or choose another with --port.") from exc
     sock.listen(1024)
     return sock
 

@@ -319,3 +319,26 @@ def test_metrics_are_summed_over_the_http_workers(built_root):
             assert 'ecograph_http_requests_total{method="GET",path="/sparql",status="200"} 30.0' in lines
             assert "ecograph_query_workers 2.0" in lines
             assert 'ecograph_query_cache_requests_total{result="miss"} 30.0' in lines
+
+
+def test_a_busy_port_is_a_clear_error_and_leaves_nothing_behind(built_root):
+    """`serve` on a port already taken: exit status 2 with what to do, and no metrics folder left in the temp dir."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    def folders():
+        return set(Path(tempfile.gettempdir()).glob("ecograph-metrics-*"))
+
+    before = folders()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "ecograph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                              env={**os.environ, "ECOGRAPH_ROOT": str(built_root)}, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+    assert folders() <= before
