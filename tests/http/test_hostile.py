@@ -6,8 +6,6 @@ unchanged."""
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
 import time
 from collections import Counter
 
@@ -16,39 +14,11 @@ import pytest
 from ecograph.settings import Settings
 from tests.helpers.named_queries import LABEL_SEARCH, LINES_OF
 from tests.helpers.project import PROJECT_PARTS, data_app
+from tests.helpers.servers import Listener
 from tests.hostile.corpus import CASES, EVIL_DATA, EVIL_QUERY, PORT, Case
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
 OUTCOMES: Counter = Counter()
-
-
-class Listener:
-    """A loopback socket that counts whatever connects to it."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self):
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 import rdflib
 
-from tests.helpers.servers import running_server
+from tests.helpers.servers import Listener, running_server
 
 
 @pytest.fixture(scope="module")
@@ -59,37 +59,8 @@ def test_rdflib_sparqlstore(server):
     assert int(rows[0][0]) == 35
 
 
-class _Listener:
-    """A loopback socket that records whether anything connects to it."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(5)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self):
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-                self.connections += 1
-                conn.close()
-            except (TimeoutError, OSError):
-                continue
-
-    def close(self):
-        self._stop = True
-        self._thread.join(2)
-        self.sock.close()
-
-
 def test_service_load_and_from_never_connect(server):
-    listener = _Listener()
+    listener = Listener()
     target = f"http://127.0.0.1:{listener.port}/"
     try:
         for query, method in ((f"SELECT * WHERE {{ SERVICE <{target}sparql> {{ ?s ?p ?o }} }}", "GET"),
