@@ -108,9 +108,10 @@ class Metrics:
         r.register(_EngineCollector(self))
 
     def cache_observed(self, result: str | None, held: int) -> None:
-        if result is not None:
+        if result is not None:  # a lookup: the bytes held are unchanged, so no second write on every request
             self.cache_requests.labels(result).inc()
-        self.cache_bytes.set(held)
+        else:
+            self.cache_bytes.set(held)
 
     def observe(self, method: str, path: str, status: int, seconds: float, reason: str | None) -> None:
         self.requests.labels(method, path, str(status)).inc()
