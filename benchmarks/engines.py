@@ -12,6 +12,8 @@
 - `rdflib-endpoint`: `python -m rdflib_endpoint serve FILE` (uvicorn; an rdflib Dataset with a union default
   graph), queried over loopback HTTP with the parameters written into the text;
 - `rdflib`: an in-memory rdflib Dataset (union default graph) in a child process, the same text as rdflib-endpoint;
+- `bare`: benchmarks/bare.py, the least an endpoint over pyoxigraph can be (Flask under gunicorn, two pre-forked
+  workers), queried over loopback HTTP like rdflib-endpoint: what ecograph's request path costs beyond serving;
 - `virtuoso` and `ecograph-virtuoso`: Virtuoso's own endpoint, and ecograph's front over it (benchmarks/virtuoso.py).
 
 Every server listens on 127.0.0.1 and is started and stopped by its process id. The in-process engines run in
@@ -397,6 +399,31 @@ class RdflibEndpointServer(Server):
     def point(self, text: str, describe: bool) -> Request:
         accept = "text/turtle" if describe else JSON_RESULTS
         return Request("GET", "/?" + urllib.parse.urlencode({"query": text}), None, {"Accept": accept})
+
+
+class BareServer(Server):
+    """benchmarks/bare.py under gunicorn (two pre-forked workers of four threads, the store loaded before the fork):
+    the least an endpoint over pyoxigraph can be, the peer of ecograph's request path."""
+
+    name = "bare"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--threads", "4", "--bind",
+                f"127.0.0.1:{self.port}", "--timeout", f"{self.limit + 30:g}", "--log-level", "warning", "benchmarks.bare:app"]
+
+    def env(self) -> dict:
+        return {**os.environ, "BARE_DATA": str(self.data), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+
+    def ready_request(self) -> Request:
+        return Request("GET", "/healthz", None, {"Accept": "application/json"})
+
+    def named(self, q: Named) -> Request:
+        return Request("POST", "/sparql", q.inlined.encode("utf-8"),
+                       {"Accept": JSON_RESULTS, "Content-Type": "application/sparql-query; charset=utf-8"})
+
+    def point(self, text: str, describe: bool) -> Request:
+        accept = "text/turtle" if describe else JSON_RESULTS
+        return Request("GET", "/sparql?" + urllib.parse.urlencode({"query": text}), None, {"Accept": accept})
 
 
 # ------------------------------------------------------------------ in-process engines, each in a child process

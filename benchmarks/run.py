@@ -15,14 +15,14 @@ from pathlib import Path
 from benchmarks import data as datasets
 from benchmarks import measure
 from benchmarks import virtuoso as vt
-from benchmarks.engines import EcographServer, InProcess, RdflibEndpointServer
+from benchmarks.engines import BareServer, EcographServer, InProcess, RdflibEndpointServer
 from benchmarks.workload import GROUPS, POINT_FORMS, TARGET_GROUPS, Named, named_queries, point_query
 from ecograph.settings import PROJECT_ROOT
 
 # rdflib runs before rdflib-endpoint: a query rdflib in memory could not answer within the limit is not sent to
 # rdflib-endpoint (the same engine behind HTTP) at that scale, which would only cost a restart and a reload.
 # virtuoso runs before ecograph-virtuoso for the same reason (the same engine behind ecograph's front).
-ENGINES = ("ecograph", "ecograph-uncached", "pyoxigraph", "pyoxigraph-disk", "rdflib", "rdflib-endpoint", *vt.ENGINES)
+ENGINES = ("ecograph", "ecograph-uncached", "bare", "pyoxigraph", "pyoxigraph-disk", "rdflib", "rdflib-endpoint", *vt.ENGINES)
 
 
 def default_engines() -> tuple[str, ...]:
@@ -72,6 +72,8 @@ def make_engine(name: str, scale: datasets.ScaleData, logs: Path, limit: float):
         return EcographServer(scale.nquads, scale.root, logs, limit, name)
     if name == "rdflib-endpoint":
         return RdflibEndpointServer(scale.nquads, scale.root, logs, limit)
+    if name == "bare":
+        return BareServer(scale.nquads, scale.root, logs, limit)
     return InProcess(name, scale.nquads, limit, logs.parent / f"scratch-{name}")
 
 

@@ -41,9 +41,10 @@ class AnswerCache:
         self.misses = 0
         self.observer = None
 
-    def get(self, k: str) -> Cached | None:
+    def get(self, k: str | None) -> Cached | None:
+        """The answer kept under key k; k None (the cache is off: no key was made) is a miss."""
         with self._lock:
-            item = self._items.get(k)
+            item = self._items.get(k) if k is not None else None
             if item is None:
                 self.misses += 1
             else:

@@ -8,6 +8,7 @@ and, where the format has room, in the body (a <link> in the results head, a com
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from xml.sax.saxutils import escape, quoteattr
@@ -67,6 +68,11 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
 
 def negotiate(accept: str | None, offered: list[str]) -> str | None:
     """The offered media type the Accept header likes best (first offered on ties), or None (406)."""
+    return _negotiate(accept, tuple(offered))
+
+
+@functools.lru_cache(maxsize=512)  # a client sends the same Accept header on every request: decided once
+def _negotiate(accept: str | None, offered: tuple[str, ...]) -> str | None:
     ranges = parse_accept(accept)
     if not ranges:
         return offered[0]

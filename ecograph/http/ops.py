@@ -36,6 +36,7 @@ access_log = logging.getLogger("ecograph.access")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 UNMATCHED = "(unmatched)"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"  # what generate_latest writes; every Prometheus reads it
+SERIES_KEPT = 1024  # labelled series remembered by observe (the methods a client sends are not bounded)
 SHARED_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's own variable
 
 prometheus_client.disable_created_metrics()  # no *_created series: a counter is its value
@@ -100,6 +101,7 @@ class Metrics:
                                       ["result"], registry=r)
         self.cache_bytes = Gauge("ecograph_query_cache_bytes", "Bytes of answers held in the answer cache (summed over the HTTP workers).",
                                  registry=r, multiprocess_mode="livesum")
+        self._series: dict[tuple, tuple] = {}  # (method, path, status) -> its request counter and latency histogram
         self.crash_errors = 0  # queries whose worker process died under them (the worker pool), under _lock
         self._lock = threading.Lock()
         for result in ("hit", "miss"):
@@ -114,8 +116,13 @@ class Metrics:
             self.cache_bytes.set(held)
 
     def observe(self, method: str, path: str, status: int, seconds: float, reason: str | None) -> None:
-        self.requests.labels(method, path, str(status)).inc()
-        self.duration.labels(path).observe(seconds)
+        series = self._series.get((method, path, status))
+        if series is None:  # looking a labelled series up costs more than counting in it: found once, kept
+            series = (self.requests.labels(method, path, str(status)), self.duration.labels(path))
+            if len(self._series) < SERIES_KEPT:
+                self._series[(method, path, status)] = series
+        series[0].inc()
+        series[1].observe(seconds)
         if 400 <= status < 500:
             self.refusals.labels(str(status), reason or "unknown").inc()
         if reason == "query_timeout":

@@ -182,14 +182,14 @@ def execute(text: str, params: dict, accept: str | None, formats: list[str], sub
     served = engine.served
     # The base IRI of relative IRIs is the endpoint (the protocol lets the service choose it; it "MAY be the service
     # endpoint"); the guard resolves the query's IRIs against it as the engine does.
-    base_iri = request.url_root + "sparql"  # this endpoint's URL, as url_for("sparql.sparql", _external=True), at a tenth of its cost
+    base_iri = endpoint_iri()
     analysis = guard.analyse_once(text, frozenset([*served.graphs, DEFAULT_GRAPH_IRI]), frozenset(settings.service_allow.split()), base_iri)
     form = analysis.form or "SELECT"
     media = _media(formats, form, accept)
     job = Job(text, settings.max_rows, form, PREFIX_MAP, base_iri, substitutions=substitutions or None, media=media,
               **_dataset(params, served, analysis, settings.default_graph, one_param(params, "layer") if layer is None else layer))
     timeout = _timeout(params)
-    key = cache.key(served.release, job)
+    key = cache.key(served.release, job) if engine.cache.max_bytes > 0 else None  # no digest when the cache is off
     hit = engine.cache.get(key)
     timing = []
     if hit is None:
@@ -212,12 +212,29 @@ def execute(text: str, params: dict, accept: str | None, formats: list[str], sub
     else:
         state = "hit"
     timing.append(("total", (time.perf_counter() - started) * 1000, f"in the server; answer cache {state}"))
-    response = Response(hit.body, content_type=hit.content_type)
-    response.headers["Server-Timing"] = ", ".join(f'{name};dur={ms:.2f};desc="{desc}"' for name, ms, desc in timing)
-    response.headers["Vary"] = "Accept"
-    response.headers["X-Ecograph-Truncated"] = f"true; max-rows={settings.max_rows}" if hit.truncated else "false"
-    response.headers["X-Ecograph-Cache"] = state
-    return response
+    return Response(hit.body, content_type=hit.content_type, headers=[
+        ("Server-Timing", ", ".join(f'{name};dur={ms:.2f};desc="{desc}"' for name, ms, desc in timing)),
+        ("Vary", "Accept"),
+        ("X-Ecograph-Truncated", f"true; max-rows={settings.max_rows}" if hit.truncated else "false"),
+        ("X-Ecograph-Cache", state)])
+
+
+_ENDPOINTS: dict[tuple, str] = {}  # the endpoint's URL by what it is made of in the WSGI environment
+_ENDPOINTS_KEPT = 256  # a client may send any Host header: the memo is bounded
+
+
+def endpoint_iri() -> str:
+    """This endpoint's URL (as url_for("sparql.sparql", _external=True)): the base IRI of a query's relative IRIs.
+    Made from the scheme, the Host header (or the server's name and port) and the script root, and remembered."""
+    environ = request.environ
+    parts = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"), environ.get("SERVER_PORT"),
+             environ.get("SCRIPT_NAME"))
+    iri = _ENDPOINTS.get(parts)
+    if iri is None:
+        if len(_ENDPOINTS) >= _ENDPOINTS_KEPT:
+            _ENDPOINTS.clear()
+        iri = _ENDPOINTS[parts] = request.url_root + "sparql"
+    return iri
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])

@@ -374,3 +374,20 @@ def test_error_bodies_are_bounded_and_never_echo_a_header_whole(client):
         body = response.get_data()
         assert len(body) < 64_000 and accept.encode() not in body
         assert "characters more" in response.get_json()["error"]
+
+
+def test_relative_iris_resolve_against_the_endpoint_the_request_names(client):
+    """The base IRI is this endpoint's URL as the request names it (its Host header and script root): remembered per
+    host, and right for each of more hosts than the memo keeps (sparql.endpoint_iri)."""
+    from ecograph.http import sparql
+
+    q = {"query": "SELECT ?o WHERE { BIND(<test> AS ?o) }"}
+    for n in range(sparql._ENDPOINTS_KEPT + 3):
+        host = f"host{n}.example:8{n % 10}00"
+        got = client.get("/sparql", query_string=q, headers={"Host": host})
+        assert got.get_json()["results"]["bindings"][0]["o"]["value"] == f"http://{host}/test"
+    plain = client.get("/sparql", query_string=q, headers={"Host": "host1.example:8100"})
+    assert plain.get_json()["results"]["bindings"][0]["o"]["value"] == "http://host1.example:8100/test"
+    behind = client.get("/sparql", query_string=q, base_url="http://host1.example:8100/eco/")  # the same host, a script root
+    assert behind.get_json()["results"]["bindings"][0]["o"]["value"] == "http://host1.example:8100/eco/test"
+    assert len(sparql._ENDPOINTS) <= sparql._ENDPOINTS_KEPT
