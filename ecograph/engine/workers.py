@@ -58,7 +58,7 @@ def _run(store, job: Job) -> Answer:
         return _answer("ASK", [], [], limit, bool(result))
     if isinstance(result, ox.QuerySolutions):
         if job.media in RESULT_TYPES:  # pyoxigraph writes the rows (engine/native.py); a truncated answer, results.py
-            return select_answer(result, job)
+            return select_answer(result, job, again=lambda: store.query(job.query, **kwargs))
         variables = [v.value for v in result.variables]
         # a solution iterates over its values in the order of the variables (None where unbound)
         return _answer("SELECT", variables, (tuple(map(from_ox, s)) for s in result), limit)

@@ -23,8 +23,8 @@ from benchmarks.workload import inline, named_queries
 from ecograph.settings import PROJECT_ROOT
 
 VIRTUOSO = vt.ENGINES if vt.missing() is None else ()  # run where Virtuoso is installed (scripts/test installs it)
-ENGINES = ("ecograph", "ecograph-uncached", "pyoxigraph", "pyoxigraph-disk", "rdflib-endpoint", "rdflib", *VIRTUOSO)
-HTTP = ("ecograph", "ecograph-uncached", "rdflib-endpoint", *VIRTUOSO)
+ENGINES = ("ecograph", "ecograph-uncached", "bare", "pyoxigraph", "pyoxigraph-disk", "rdflib-endpoint", "rdflib", *VIRTUOSO)
+HTTP = ("ecograph", "ecograph-uncached", "bare", "rdflib-endpoint", *VIRTUOSO)
 # quick on every engine, plus one that rdflib takes seconds over (so the time limit may be exercised) and one
 # where rdflib departs from SPARQL (money-by-kind: a sub-SELECT inside OPTIONAL)
 QUERIES = ("coverage-program-phase", "coverage-stakeholder-phase", "gaps-milestones", "gaps-stakeholder-phase", "money-by-kind")
@@ -72,7 +72,7 @@ def test_throughput_build_and_machine_are_recorded(bench):
     engines = results["scales"][0]["engines"]
     for name in HTTP:
         assert set(engines[name]["throughput"]) == {"point", "analytic"}
-    for name in ("ecograph", "ecograph-uncached", *VIRTUOSO):
+    for name in ("ecograph", "ecograph-uncached", "bare", *VIRTUOSO):
         for mix in ("point", "analytic"):
             assert engines[name]["throughput"][mix]["ok"] > 0
             assert engines[name]["throughput"][mix]["errors"] == 0, engines[name]["throughput"][mix]["error_samples"]
@@ -90,7 +90,9 @@ def test_throughput_build_and_machine_are_recorded(bench):
 def test_markdown_svg_and_json_are_written_and_well_formed(bench):
     _results, out, work = bench
     markdown = (out / "latest.md").read_text(encoding="utf-8")
-    assert "| coverage-program-phase |" in markdown and "| ecograph |" in markdown and "Issue 5 targets" in markdown
+    assert "| coverage-program-phase |" in markdown and "| ecograph |" in markdown and "Targets of issues 5 and 15" in markdown
+    assert "ecograph-uncached against the bare peer" in markdown and "| issue 15: point lookups at seed" in markdown
+    assert "| issue 15: ≤ 1 ms added over raw pyoxigraph" in markdown and "| issue 15: serving in ≤ 1.2× the PSS" in markdown
     assert "PSS serving, peak MiB" in markdown and "1/n" in markdown
     if VIRTUOSO:
         assert "ecograph-uncached ÷ virtuoso (p50): geometric mean" in markdown and "ecograph vs Virtuoso" in markdown
@@ -103,7 +105,7 @@ def test_markdown_svg_and_json_are_written_and_well_formed(bench):
 
 def test_no_process_is_left_running(bench):
     results, _, _ = bench
-    assert len(results["pids"]) >= 7  # the build, three servers (and ecograph's workers), three engine processes
+    assert len(results["pids"]) >= 8  # the build, four servers (and ecograph's workers), three engine processes
     assert [pid for pid in results["pids"] if alive(pid)] == []
 
 
