@@ -92,6 +92,7 @@ def test_markdown_svg_and_json_are_written_and_well_formed(bench):
     markdown = (out / "latest.md").read_text(encoding="utf-8")
     assert "| coverage-program-phase |" in markdown and "| ecograph |" in markdown and "Targets of issues 5 and 15" in markdown
     assert "ecograph-uncached against the bare peer" in markdown and "| issue 15: point lookups at seed" in markdown
+    assert "| bare ÷ pyoxigraph (ms added) |" in markdown  # the least that serving over HTTP adds
     assert "| issue 15: ≤ 1 ms added over raw pyoxigraph" in markdown and "| issue 15: serving in ≤ 1.2× the PSS" in markdown
     assert "PSS serving, peak MiB" in markdown and "1/n" in markdown
     if VIRTUOSO:
