@@ -17,8 +17,8 @@ costs pyoxigraph about 4 µs a row (at a million quads, 1–2 ms of a 160-row an
 are counted as they are written: pyoxigraph writes the document without spaces, so one row ends with "}" and the
 next begins with "{" right after a comma, and "},{" occurs only there or inside a string. The count is therefore
 never below the row boundaries; once it reaches the cap the answer may be over it, and the query is run again the
-TSV way above, which counts exactly (a string holding "},{" can only make that happen sooner). JSON_ROWS checks, on import, that
-pyoxigraph still writes rows so; if it did not, JSON would go the TSV way too.
+TSV way above, which counts exactly (a string holding "},{" can only make that happen sooner). JSON_ROWS checks,
+on import, that pyoxigraph still writes rows so; if it did not, JSON would go the TSV way too.
 
 Where pyoxigraph's writers and ours differ (both valid SPARQL 1.1 Results), a client sees: TSV numbers (integer,
 decimal, boolean, and double where its lexical form is Turtle's) in Turtle's short form, as the W3C's own TSV tests

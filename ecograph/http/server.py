@@ -90,8 +90,8 @@ class _LastInFirstOut(threading.Condition):
 
 
 class WarmFirstDispatcher(ThreadedTaskDispatcher):
-    """waitress's request threads, the one that finished last handed the next request. waitress wakes the thread
-    that has waited longest, so that one after the other every thread runs a query; the C library gives each thread
+    """waitress's request threads, of which the one that finished last takes the next request. waitress itself wakes
+    the thread that has waited longest, so that one after the other every thread runs a query; the C library gives each thread
     an arena of its own, which it fills on first use (at a million quads a query's first run on a thread took over
     a hundred page faults: about a millisecond on this kind of machine). The thread that just finished has its
     memory and caches warm; the others are only woken when requests come in together."""
