@@ -16,9 +16,11 @@ JSON, the format most clients ask for, is written by pyoxigraph in one pass, wit
 costs pyoxigraph about 4 µs a row (at a million quads, 1–2 ms of a 160-row answer, more than writing it). Its rows
 are counted as they are written: pyoxigraph writes the document without spaces, so one row ends with "}" and the
 next begins with "{" right after a comma, and "},{" occurs only there or inside a string. The count is therefore
-never below the row boundaries; once it reaches the cap the answer may be over it, and the query is run again the
-TSV way above, which counts exactly (a string holding "},{" can only make that happen sooner). JSON_ROWS checks,
-on import, that pyoxigraph still writes rows so; if it did not, JSON would go the TSV way too.
+never below the row boundaries; once it reaches the cap the answer may be over it. The document up to the cap-th
+boundary counted, closed, is then read back: if it parses and holds exactly max_rows rows, that boundary was real,
+another row follows, and those rows are the truncated answer (written by results.render, as the TSV way does).
+Otherwise a boundary counted was in a string, and the query is run again the TSV way above, which counts exactly.
+JSON_ROWS checks, on import, that pyoxigraph still writes rows so; if it did not, JSON would go the TSV way too.
 
 Where pyoxigraph's writers and ours differ (both valid SPARQL 1.1 Results), a client sees: TSV numbers (integer,
 decimal, boolean, and double where its lexical form is Turtle's) in Turtle's short form, as the W3C's own TSV tests
@@ -117,6 +119,23 @@ class _JsonRows:
         pass
 
 
+def _json_head(kept: bytes, limit: int) -> list[tuple] | None:
+    """The first `limit` rows of a JSON answer stopped once it held `limit` row boundaries, as term tuples: the
+    document up to the `limit`-th boundary, closed, read back by pyoxigraph. None when it cannot be: a boundary counted was inside a
+    string (the cut then falls in a string and the document does not parse, or holds fewer rows), and the query
+    must be run again to count exactly."""
+    cut = -1
+    for _ in range(limit):  # the limit-th boundary (pyoxigraph's chunks hold more rows than the cap may allow)
+        cut = kept.find(_BOUNDARY, cut + 1)
+        if cut < 0:
+            return None
+    try:
+        rows = [tuple(map(from_ox, s)) for s in ox.parse_query_results(kept[:cut + 1] + b"]}}", format=FORMATS["json"])]
+    except (SyntaxError, ValueError):
+        return None
+    return rows if len(rows) == limit else None  # a real boundary there: another row follows, so it is cut
+
+
 def _json_rows_hold() -> bool:
     """Whether pyoxigraph writes SPARQL JSON results as _JsonRows counts them: three rows (one of no bound value),
     two boundaries."""
@@ -147,6 +166,11 @@ def select_answer(solutions: ox.QuerySolutions, job: Job, again=None) -> Answer:
                 raise
         if not counted.full:
             return Answer("SELECT", variables, [], None, False, b"".join(counted.chunks), None, 0.0)
+        started = time.perf_counter()
+        rows = _json_head(b"".join(counted.chunks), limit)
+        if rows is not None:  # cut at the cap, as the TSV way would have
+            body = results.render(Answer("SELECT", variables, rows, None, True), job.media, limit)
+            return Answer("SELECT", variables, [], None, True, body, None, (time.perf_counter() - started) * 1000)
         solutions = again()
     writer = _Lines(limit + 1)  # the header and at most `limit` rows
     try:
