@@ -121,9 +121,9 @@ class _JsonRows:
 
 def _json_head(kept: bytes, limit: int) -> list[tuple] | None:
     """The first `limit` rows of a JSON answer stopped once it held `limit` row boundaries, as term tuples: the
-    document up to the `limit`-th boundary, closed, read back by pyoxigraph. None when it cannot be: a boundary counted was inside a
-    string (the cut then falls in a string and the document does not parse, or holds fewer rows), and the query
-    must be run again to count exactly."""
+    document up to the `limit`-th boundary, closed, read back by pyoxigraph. None when it cannot be: a boundary
+    counted was inside a string (the cut then falls in a string and the document does not parse, or holds fewer
+    rows), and the query must be run again to count exactly."""
     cut = -1
     for _ in range(limit):  # the limit-th boundary (pyoxigraph's chunks hold more rows than the cap may allow)
         cut = kept.find(_BOUNDARY, cut + 1)
@@ -152,8 +152,8 @@ def select_answer(solutions: ox.QuerySolutions, job: Job, again=None) -> Answer:
     by pyoxigraph when the answer fits job.max_rows, else by results.render from the first max_rows rows, marked
     truncated. render_ms is the time of the second step (TSV to the asked format, or the Python writers; 0 for JSON
     written in one pass); the rest, evaluating the query and writing its rows, is the engine's time. again() gives
-    the query's solutions anew: JSON is written in one pass only with it (when the count reaches the cap, the query
-    runs again)."""
+    the query's solutions anew: JSON is written in one pass only with it (should a string hold a row boundary before
+    the cap, the query runs again)."""
     kind = results.RESULT_TYPES[job.media]
     limit = job.max_rows
     variables = [v.value for v in solutions.variables]
