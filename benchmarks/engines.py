@@ -385,6 +385,7 @@ class RdflibEndpointServer(Server):
     """`python -m rdflib_endpoint serve FILE` as its README runs it (uvicorn, one process)."""
 
     name = "rdflib-endpoint"
+    endpoint = "/"  # where it answers SPARQL: named queries are POSTed there with their parameters written in
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "rdflib_endpoint", "serve", "--host", "127.0.0.1", "--port", str(self.port), str(self.data)]
@@ -393,19 +394,20 @@ class RdflibEndpointServer(Server):
         return Request("GET", "/?" + urllib.parse.urlencode({"query": "ASK {}"}), None, {"Accept": JSON_RESULTS})
 
     def named(self, q: Named) -> Request:
-        return Request("POST", "/", q.inlined.encode("utf-8"),
+        return Request("POST", self.endpoint, q.inlined.encode("utf-8"),
                        {"Accept": JSON_RESULTS, "Content-Type": "application/sparql-query; charset=utf-8"})
 
     def point(self, text: str, describe: bool) -> Request:
         accept = "text/turtle" if describe else JSON_RESULTS
-        return Request("GET", "/?" + urllib.parse.urlencode({"query": text}), None, {"Accept": accept})
+        return Request("GET", f"{self.endpoint}?" + urllib.parse.urlencode({"query": text}), None, {"Accept": accept})
 
 
-class BareServer(Server):
+class BareServer(RdflibEndpointServer):
     """benchmarks/bare.py under gunicorn (two pre-forked workers of four threads, the store loaded before the fork):
-    the least an endpoint over pyoxigraph can be, the peer of ecograph's request path."""
+    the least an endpoint over pyoxigraph can be, the peer of ecograph's request path; asked as rdflib-endpoint is."""
 
     name = "bare"
+    endpoint = "/sparql"
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--threads", "4", "--bind",
@@ -416,14 +418,6 @@ class BareServer(Server):
 
     def ready_request(self) -> Request:
         return Request("GET", "/healthz", None, {"Accept": "application/json"})
-
-    def named(self, q: Named) -> Request:
-        return Request("POST", "/sparql", q.inlined.encode("utf-8"),
-                       {"Accept": JSON_RESULTS, "Content-Type": "application/sparql-query; charset=utf-8"})
-
-    def point(self, text: str, describe: bool) -> Request:
-        accept = "text/turtle" if describe else JSON_RESULTS
-        return Request("GET", "/sparql?" + urllib.parse.urlencode({"query": text}), None, {"Accept": accept})
 
 
 # ------------------------------------------------------------------ in-process engines, each in a child process

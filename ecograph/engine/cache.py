@@ -41,6 +41,10 @@ class AnswerCache:
         self.misses = 0
         self.observer = None
 
+    def key(self, release: str, job: Job) -> str | None:
+        """The key of a job's answer in this cache; None when the cache is off (max_bytes 0): no digest is made."""
+        return key(release, job) if self.max_bytes > 0 else None
+
     def get(self, k: str | None) -> Cached | None:
         """The answer kept under key k; k None (the cache is off: no key was made) is a miss."""
         with self._lock:

@@ -29,3 +29,10 @@ def test_least_recently_used_answers_go_first():
     assert c.stats()["bytes"] <= 100
     c.put("big", cache.Cached(b"x" * 11, "text/plain", False))  # over a tenth of the budget: not kept
     assert c.get("big") is None
+
+
+def test_a_cache_that_is_off_makes_no_key():
+    job = Job("ASK {}", 10, media="application/sparql-results+json")
+    assert cache.AnswerCache(0).key("release-a", job) is None  # no digest on every request when the cache is off
+    assert cache.AnswerCache(1000).key("release-a", job) == cache.key("release-a", job)
+    assert cache.AnswerCache(0).get(None) is None

@@ -382,7 +382,8 @@ def test_relative_iris_resolve_against_the_endpoint_the_request_names(client):
     from ecograph.http import sparql
 
     q = {"query": "SELECT ?o WHERE { BIND(<test> AS ?o) }"}
-    for n in range(sparql._ENDPOINTS_KEPT + 3):
+    kept = sparql._endpoint.cache_info().maxsize
+    for n in range(kept + 3):
         host = f"host{n}.example:8{n % 10}00"
         got = client.get("/sparql", query_string=q, headers={"Host": host})
         assert got.get_json()["results"]["bindings"][0]["o"]["value"] == f"http://{host}/test"
@@ -390,4 +391,4 @@ def test_relative_iris_resolve_against_the_endpoint_the_request_names(client):
     assert plain.get_json()["results"]["bindings"][0]["o"]["value"] == "http://host1.example:8100/test"
     behind = client.get("/sparql", query_string=q, base_url="http://host1.example:8100/eco/")  # the same host, a script root
     assert behind.get_json()["results"]["bindings"][0]["o"]["value"] == "http://host1.example:8100/eco/test"
-    assert len(sparql._ENDPOINTS) <= sparql._ENDPOINTS_KEPT
+    assert sparql._endpoint.cache_info().currsize <= kept

@@ -10,11 +10,16 @@ import time
 from ecograph.http.server import WarmFirstDispatcher, _LastInFirstOut
 
 
-def _waiting(condition, n: int, timeout: float = 5.0) -> None:
+def _waiting_for(check, timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
-    while len(condition._waiters) < n:
-        assert time.monotonic() < deadline, "the threads did not begin to wait"
+    while not check():
+        assert time.monotonic() < deadline, "not within the time given"
         time.sleep(0.001)
+
+
+def _waiting(condition, n: int) -> None:
+    """Until n threads wait on the condition."""
+    _waiting_for(lambda: len(condition._waiters) >= n)
 
 
 def test_the_thread_that_began_to_wait_last_is_woken_first():
@@ -46,13 +51,6 @@ def test_the_thread_that_began_to_wait_last_is_woken_first():
     for t in threads:
         t.join(5)
     assert woken == [2, 1, 0]
-
-
-def _waiting_for(check, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline
-        time.sleep(0.001)
 
 
 class _Task:
