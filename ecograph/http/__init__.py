@@ -8,15 +8,12 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask
 
 from ecograph.engine.cache import AnswerCache
+from ecograph.http.cors import Cors
 from ecograph.settings import Settings, load_settings
 
-# What a cross-origin page may send: Content-Type (application/sparql-query, a form), Accept (result formats),
-# Accept-Language (the pages) and the validators of a conditional GET (dumps, static files).
-PREFLIGHT_HEADERS = "Accept, Accept-Language, Content-Type, If-Modified-Since, If-None-Match"
-PREFLIGHT_MAX_AGE_S = 7200  # Chromium's cap; browsers keep the answer that long
 
 
 class Engine:
@@ -96,24 +93,6 @@ def create_app(settings: Settings | None = None, data_files: list[Path] | None =
     app.register_blueprint(ui.blueprint)
     errors.register(app)
 
-    @app.after_request
-    def cors(response):
-        response.headers.setdefault("Access-Control-Allow-Origin", "*")
-        response.headers.setdefault("Access-Control-Expose-Headers", "X-Ecograph-Truncated, X-Ecograph-Cache, Server-Timing, ETag, Content-Length, Link")
-        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers and response.status_code < 400:
-            preflight(response)
-        return response
-
+    app.wsgi_app = Cors(app.wsgi_app)  # CORS on every answer (cors.py)
     return app
-
-
-def preflight(response) -> None:
-    """A CORS preflight's answer (https://fetch.spec.whatwg.org/#http-cors-protocol): the methods of the route
-    (Flask's automatic OPTIONS answer lists them in Allow) and the request headers a query needs, for instance
-    POST with Content-Type application/sparql-query, which is not a "simple" request and so is preflighted."""
-    methods = response.headers.get("Allow")
-    if methods:
-        response.headers["Access-Control-Allow-Methods"] = ", ".join(sorted(m.strip() for m in methods.split(",")))
-    response.headers["Access-Control-Allow-Headers"] = PREFLIGHT_HEADERS
-    response.headers["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE_S)
 

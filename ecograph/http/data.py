@@ -164,9 +164,11 @@ def healthz():
 @blueprint.after_app_request
 def license_link(response: Response) -> Response:
     """The data's licence as a Link header on the dumps, the VoID and every HTML page (added to any Link already set)."""
-    if not (200 <= response.status_code < 300 or response.status_code == 304):
+    status = response.status_code
+    if not (200 <= status < 300 or status == 304):
         return response
-    if request.path.startswith("/dumps/") or request.path == "/.well-known/void" or response.mimetype == "text/html":
+    path = request.path
+    if path.startswith("/dumps/") or path == "/.well-known/void" or (response.content_type or "").startswith("text/html"):
         existing = response.headers.get("Link")
         response.headers["Link"] = f"{existing}, {LICENSE_LINK}" if existing else LICENSE_LINK
     return response

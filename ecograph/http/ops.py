@@ -104,14 +104,13 @@ class Metrics:
         self._series: dict[tuple, tuple] = {}  # (method, path, status) -> its request counter and latency histogram
         self.crash_errors = 0  # queries whose worker process died under them (the worker pool), under _lock
         self._lock = threading.Lock()
-        for result in ("hit", "miss"):
-            self.cache_requests.labels(result)
+        self._cache_series = {result: self.cache_requests.labels(result) for result in ("hit", "miss")}
         engine.cache.observer = self.cache_observed
         r.register(_EngineCollector(self))
 
     def cache_observed(self, result: str | None, held: int) -> None:
         if result is not None:  # a lookup: the bytes held are unchanged, so no second write on every request
-            self.cache_requests.labels(result).inc()
+            self._cache_series[result].inc()
         else:
             self.cache_bytes.set(held)
 
@@ -198,7 +197,8 @@ def _start_clock() -> None:
     g.ecograph_started = time.perf_counter()
     task = current_task()
     if task is not None:  # for the watchdog, should it answer this request (http/watchdog.py)
-        task.template = request.url_rule.rule if request.url_rule is not None else UNMATCHED
+        rule = request.url_rule
+        task.template = rule.rule if rule is not None else UNMATCHED
 
 
 def count_watchdog_answer(app, task, seconds: float) -> None:
@@ -226,14 +226,18 @@ def _record(response: Response) -> Response:
     task = current_task()
     if task is not None and task.answered:  # the watchdog answered and counted it; this response goes nowhere
         return response
-    started = g.get("ecograph_started")
+    state, req = g._get_current_object(), request._get_current_object()  # each proxy lookup costs: once
+    started = getattr(state, "ecograph_started", None)
     seconds = time.perf_counter() - started if started is not None else 0.0
-    template = request.url_rule.rule if request.url_rule is not None else UNMATCHED
-    reason = g.get("ecograph_reason")
-    if reason is None and response.status_code >= 400:
-        reason = _status_name(response.status_code)
-    _metrics().observe(request.method, template, response.status_code, seconds, reason)
-    access_log.info("%s %s %d %.1fms", request.method, _printable(request.path), response.status_code, seconds * 1000)
+    rule = req.url_rule
+    template = rule.rule if rule is not None else UNMATCHED
+    reason = getattr(state, "ecograph_reason", None)
+    status = response.status_code
+    if reason is None and status >= 400:
+        reason = _status_name(status)
+    _metrics().observe(req.method, template, status, seconds, reason)
+    if access_log.isEnabledFor(logging.INFO):
+        access_log.info("%s %s %d %.1fms", req.method, _printable(req.path), status, seconds * 1000)
     return response
 
 

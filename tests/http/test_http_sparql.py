@@ -324,6 +324,33 @@ def test_service_description(client):
 def test_cors_on_the_endpoint(client):
     r = client.get("/sparql", query_string={"query": "ASK {}"})
     assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Server-Timing" in r.headers["Access-Control-Expose-Headers"]
+    refused = client.get("/sparql", query_string={"query": "SELECT"})  # an error answer is readable cross-origin too
+    assert refused.status_code == 400 and refused.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/nowhere").headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_cors_keeps_what_the_app_set_and_answers_each_header_once():
+    """The CORS middleware (http/cors.py) adds its headers only where the app set none, and a preflight's answer
+    replaces any the app set, so no header comes twice."""
+    from flask import Flask, Response
+
+    from ecograph.http.cors import Cors
+
+    app = Flask(__name__)
+    app.wsgi_app = Cors(app.wsgi_app)
+
+    @app.route("/own", methods=["GET", "PUT"])
+    def own():
+        return Response("x", headers={"Access-Control-Allow-Origin": "https://example.org", "Access-Control-Max-Age": "5"})
+
+    client = app.test_client()
+    r = client.get("/own")
+    assert r.headers.getlist("Access-Control-Allow-Origin") == ["https://example.org"]
+    assert r.headers.getlist("Access-Control-Max-Age") == ["5"]  # not a preflight: left as the app set it
+    r = client.options("/own", headers={"Access-Control-Request-Method": "PUT"})
+    assert r.headers.getlist("Access-Control-Allow-Methods") == ["GET, HEAD, OPTIONS, PUT"]
+    assert r.headers.getlist("Access-Control-Max-Age") == ["7200"]
 
 
 @pytest.mark.parametrize("path,method,methods", [
