@@ -112,6 +112,29 @@ def _stopped(outcome: Outcome, limit: float, first: Outcome) -> dict:
             "runs": 0, "rows": None}
 
 
+# ------------------------------------------------------------------ the HTTP floor
+
+def floor(engine, n: int = 400) -> dict:
+    """The round trip of a request that runs no query (the engine's readiness request: GET /healthz, or ASK {} for
+    rdflib-endpoint), one client on one keep-alive connection, n times after a warm-up: p50 and p10 in ms. What
+    any query over loopback HTTP costs at the least with this client on this machine, beside what raw pyoxigraph
+    in process takes."""
+    ready(engine)
+    client = Client(engine.port)
+    req = engine.ready_request()
+    times = []
+    try:
+        for i in range(n + 20):
+            outcome = timed(client, req, engine.limit)
+            if outcome.status != "ok":
+                return {"status": outcome.status, "note": outcome.message}
+            if i >= 20:
+                times.append(outcome.seconds)
+    finally:
+        client.close()
+    return {"status": "ok", "runs": n, "p50_ms": ms(percentile(times, 0.5)), "p10_ms": ms(percentile(times, 0.1))}
+
+
 # ------------------------------------------------------------------ throughput
 
 def throughput(engine, requests: list[Request], clients: int, seconds: float, limit: float, seed: int) -> dict:

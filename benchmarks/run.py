@@ -91,6 +91,7 @@ def run_engine(engine, scale: datasets.ScaleData, queries: list[Named], options:
                                                options.query_budget, skip)
             engine.pss_kib()
             if engine.http:
+                out["http_floor"] = measure.floor(engine)
                 out["throughput"] = throughput(engine, scale, queries, options)
                 engine.pss_kib()
         out["serving_rss_mib"] = round(sampler.peak_kib / 1024, 1)

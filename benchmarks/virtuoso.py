@@ -142,6 +142,9 @@ class VirtuosoServer(Server):
         return Request("POST", "/sparql", urllib.parse.urlencode(fields).encode(),
                        {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}, stopped=stopped_by_virtuoso)
 
+    def ready_request(self) -> Request:
+        return self._post("ASK {}", JSON_RESULTS)
+
     def named(self, q: Named) -> Request:
         """What ecograph's front sends for GET /queries/NAME (ecograph/engine/remote.py RemotePool._run)."""
         job = Job("", 1, prefixes=prefixes(), base_iri=self.endpoint())
