@@ -35,6 +35,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--build-budget", type=float, default=300, help="time budget of a build, in seconds (default 300)")
     parser.add_argument("--engines", default="", help=f"engines to run, of {','.join(ENGINES)} (default: all; "
                         f"{' and '.join(vt.ENGINES)} only where Virtuoso is installed)")
+    parser.add_argument("--one-at-a-time", action="store_true",
+                        help="serve one engine after the other; by default ecograph, ecograph-uncached, bare, pyoxigraph and "
+                             "pyoxigraph-disk are all up at once and measured taking turns (each query's runs, the HTTP floor "
+                             "and the throughput spells go round them), so their ratios share the machine's good and bad minutes")
     parser.add_argument("--groups", default=",".join(GROUPS), help=f"named-query groups (default {','.join(GROUPS)})")
     parser.add_argument("--queries", default="", help="only these named queries (comma-separated)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic data and of the clients' choices")
@@ -67,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     options = Options(scales=_csv(args.scales), repeats=args.repeats, warmup=args.warmup, seconds=args.seconds, clients=args.clients,
                       limit=args.limit, query_budget=args.query_budget, build_budget=args.build_budget,
                       engines=tuple(e for e in ENGINES if e in _csv(args.engines)), groups=tuple(_csv(args.groups)),
-                      queries=tuple(_csv(args.queries)), seed=args.seed, work=args.work)
+                      queries=tuple(_csv(args.queries)), seed=args.seed, work=args.work, side_by_side=not args.one_at_a_time)
     results = run(options)
     results["command"] = "scripts/bench " + " ".join("DIR" if Path(a).is_absolute() else shlex.quote(a) for a in argv)
     results["machine"] = report.machine()

@@ -62,8 +62,7 @@ def latencies(engine, queries: list[Named], limit: float, warmup: int, repeats: 
     results = {}
     for q in queries:
         if q.name in skip:
-            results[q.name] = {"status": "limit", "note": f"not run: {skip[q.name]}",
-                               "first_ms": None, "p50_ms": ms(limit), "p95_ms": ms(limit), "runs": 0, "rows": None}
+            results[q.name] = _skipped(skip[q.name], limit)
             continue
         results[q.name] = _measure(engine, q, client, limit, warmup, repeats, budget_s)
     if client is not None:
@@ -72,36 +71,102 @@ def latencies(engine, queries: list[Named], limit: float, warmup: int, repeats: 
 
 
 def _measure(engine, q: Named, client, limit: float, warmup: int, repeats: int, budget_s: float) -> dict:
-    first: Outcome | None = None
-    for _ in range(max(warmup, 1)):
-        outcome = _once(engine, q, client)
-        first = first or outcome
-        if outcome.status != "ok":
-            return _stopped(outcome, limit, first)
-    times: list[float] = []
-    rows = {first.rows}
-    caches = [first.cache] if first.cache else []
-    status, note = "ok", ""
-    while len(times) < max(repeats, 1) and (not times or sum(times) < budget_s):
-        outcome = _once(engine, q, client)
+    runs = QueryRuns(engine, q, client, limit, warmup, repeats, budget_s)
+    while runs.step():
+        pass
+    return runs.result()
+
+
+class QueryRuns:
+    """The runs of one query on one engine: the warm-up, then up to `repeats` measured runs (fewer once `budget_s`
+    of measured time is spent, at least one), one per step(), so that the runs of several engines can take turns
+    (side_by_side)."""
+
+    def __init__(self, engine, q: Named, client, limit: float, warmup: int, repeats: int, budget_s: float):
+        self.engine, self.q, self.client, self.limit = engine, q, client, limit
+        self.warmup, self.repeats, self.budget_s = warmup, repeats, budget_s
+        self.first: Outcome | None = None
+        self.stopped: Outcome | None = None
+        self.times: list[float] = []
+        self.rows: set = set()
+        self.caches: list[str] = []
+        self.status, self.note = "ok", ""
+        self.done = False
+
+    def step(self) -> bool:
+        """The warm-up (on the first step) or one measured run; False once no run is left."""
+        if self.done:
+            return False
+        if self.first is None:
+            for _ in range(max(self.warmup, 1)):
+                outcome = _once(self.engine, self.q, self.client)
+                self.first = self.first or outcome
+                if outcome.status != "ok":
+                    self.stopped, self.done = outcome, True
+                    return False
+            self.rows.add(self.first.rows)
+            self.caches = [self.first.cache] if self.first.cache else []
+            return True
+        outcome = _once(self.engine, self.q, self.client)
         if outcome.status == "limit":
-            times.append(limit)
-            status, note = "limit", outcome.message
-            break
-        if outcome.status != "ok":
-            status, note = "error", outcome.message
-            break
-        times.append(outcome.seconds)
-        rows.add(outcome.rows)
-        if outcome.cache:
-            caches.append(outcome.cache)
-    if len(rows) > 1:
-        note = f"row counts differ between runs: {sorted(rows)}"
-    out = {"status": status, "note": note, "first_ms": ms(first.seconds if warmup else None), "p50_ms": ms(percentile(times, 0.5)),
-           "p95_ms": ms(percentile(times, 0.95)), "runs": len(times), "rows": first.rows, "runs_ms": [ms(t) for t in times]}
-    if caches:
-        out["cache"] = caches  # the warm-up's, then each measured run's
-    return out
+            self.times.append(self.limit)
+            self.status, self.note, self.done = "limit", outcome.message, True
+        elif outcome.status != "ok":
+            self.status, self.note, self.done = "error", outcome.message, True
+        else:
+            self.times.append(outcome.seconds)
+            self.rows.add(outcome.rows)
+            if outcome.cache:
+                self.caches.append(outcome.cache)
+        if len(self.times) >= max(self.repeats, 1) or sum(self.times) >= self.budget_s:
+            self.done = True
+        return not self.done
+
+    def result(self) -> dict:
+        if self.stopped is not None:
+            return _stopped(self.stopped, self.limit, self.first)
+        times, note = self.times, self.note
+        if len(self.rows) > 1:
+            note = f"row counts differ between runs: {sorted(self.rows)}"
+        out = {"status": self.status, "note": note, "first_ms": ms(self.first.seconds if self.warmup else None),
+               "p50_ms": ms(percentile(times, 0.5)), "p95_ms": ms(percentile(times, 0.95)), "runs": len(times),
+               "rows": self.first.rows, "runs_ms": [ms(t) for t in times]}
+        if self.caches:
+            out["cache"] = self.caches  # the warm-up's, then each measured run's
+        return out
+
+
+def side_by_side(engines: list, queries: list[Named], limit: float, warmup: int, repeats: int, budget_s: float,
+                 skips: dict[str, dict[str, str]]) -> dict[str, dict[str, dict]]:
+    """latencies() of several engines that are all up, taking turns: each query is warmed up on every engine, then
+    its measured runs go round the engines (the first engine of a round moves on by one each round), so that a
+    slower or faster minute of a shared machine falls on all of them alike. engine name → query → result."""
+    clients = {e.name: Client(e.port) if e.http else None for e in engines}
+    results: dict[str, dict[str, dict]] = {e.name: {} for e in engines}
+    try:
+        for q in queries:
+            runs = []
+            for e in engines:
+                if q.name in skips.get(e.name, {}):
+                    results[e.name][q.name] = _skipped(skips[e.name][q.name], limit)
+                else:
+                    runs.append(QueryRuns(e, q, clients[e.name], limit, warmup, repeats, budget_s))
+            turn = 0
+            while any(not r.done for r in runs):
+                for r in runs[turn % len(runs):] + runs[:turn % len(runs)]:
+                    r.step()
+                turn += 1
+            for r in runs:
+                results[r.engine.name][q.name] = r.result()
+    finally:
+        for client in clients.values():
+            if client is not None:
+                client.close()
+    return results
+
+
+def _skipped(why: str, limit: float) -> dict:
+    return {"status": "limit", "note": f"not run: {why}", "first_ms": None, "p50_ms": ms(limit), "p95_ms": ms(limit), "runs": 0, "rows": None}
 
 
 def _stopped(outcome: Outcome, limit: float, first: Outcome) -> dict:
@@ -114,25 +179,35 @@ def _stopped(outcome: Outcome, limit: float, first: Outcome) -> dict:
 
 # ------------------------------------------------------------------ the HTTP floor
 
-def floor(engine, n: int = 400) -> dict:
-    """The round trip of a request that runs no query (the engine's readiness request: GET /healthz, or ASK {} for
-    rdflib-endpoint), one client on one keep-alive connection, n times after a warm-up: p50 and p10 in ms. What
-    any query over loopback HTTP costs at the least with this client on this machine, beside what raw pyoxigraph
-    in process takes."""
-    ready(engine)
-    client = Client(engine.port)
-    req = engine.ready_request()
-    times = []
+def floors(engines: list, n: int = 400, turns: int = 8) -> dict[str, dict]:
+    """The round trip of a request that runs no query (each engine's readiness request: GET /healthz, or ASK {}
+    for rdflib-endpoint), one client on one keep-alive connection per engine, n times after a warm-up, the engines
+    taking turns (n / turns requests each): p50 and p10 in ms, engine name → result. What any query over loopback
+    HTTP costs at the least with this client on this machine, beside what raw pyoxigraph in process takes."""
+    clients, times, out = {}, {e.name: [] for e in engines}, {}
     try:
-        for i in range(n + 20):
-            outcome = timed(client, req, engine.limit)
-            if outcome.status != "ok":
-                return {"status": outcome.status, "note": outcome.message}
-            if i >= 20:
-                times.append(outcome.seconds)
+        for e in engines:
+            ready(e)
+            clients[e.name] = Client(e.port)
+            for _ in range(20):  # the warm-up
+                timed(clients[e.name], e.ready_request(), e.limit)
+        for turn in range(turns):
+            for e in engines[turn % len(engines):] + engines[:turn % len(engines)]:
+                if e.name in out:
+                    continue
+                for _ in range(n // turns):
+                    outcome = timed(clients[e.name], e.ready_request(), e.limit)
+                    if outcome.status != "ok":
+                        out[e.name] = {"status": outcome.status, "note": outcome.message}
+                        break
+                    times[e.name].append(outcome.seconds)
     finally:
-        client.close()
-    return {"status": "ok", "runs": n, "p50_ms": ms(percentile(times, 0.5)), "p10_ms": ms(percentile(times, 0.1))}
+        for client in clients.values():
+            client.close()
+    for e in engines:
+        t = times[e.name]
+        out.setdefault(e.name, {"status": "ok", "runs": len(t), "p50_ms": ms(percentile(t, 0.5)), "p10_ms": ms(percentile(t, 0.1))})
+    return out
 
 
 # ------------------------------------------------------------------ throughput
@@ -141,6 +216,21 @@ def throughput(engine, requests: list[Request], clients: int, seconds: float, li
     """`clients` threads, each with its own keep-alive connection, send requests drawn (seeded) from `requests`
     for `seconds`; a request still running at the end is waited for (at most the limit). Counts answers that
     are ok; a request stopped at the limit or failing is counted apart, never as throughput."""
+    return _summary(clients, [_load(engine, requests, clients, seconds, limit, seed)])
+
+
+def throughput_turns(engines: list, requests: dict[str, list[Request]], clients: int, seconds: float, limit: float,
+                     seed: int, turns: int = 4) -> dict[str, dict]:
+    """throughput() of several engines that are all up, taking turns: `turns` spells of seconds / turns each, the
+    engines in turn (the first of a round moving on by one each round), summed per engine. engine name → result."""
+    spells: dict[str, list] = {e.name: [] for e in engines}
+    for turn in range(turns):
+        for e in engines[turn % len(engines):] + engines[:turn % len(engines)]:
+            spells[e.name].append(_load(e, requests[e.name], clients, seconds / turns, limit, seed + turn))
+    return {name: {**_summary(clients, done), "turns": turns} for name, done in spells.items()}
+
+
+def _load(engine, requests: list[Request], clients: int, seconds: float, limit: float, seed: int) -> dict:
     ready(engine)
     lock = threading.Lock()
     latencies: list[float] = []
@@ -173,6 +263,14 @@ def throughput(engine, requests: list[Request], clients: int, seconds: float, li
     elapsed = time.perf_counter() - started
     if stuck.is_set():
         engine.busy = True
+    return {"counts": counts, "latencies": latencies, "errors": errors, "elapsed": elapsed}
+
+
+def _summary(clients: int, spells: list[dict]) -> dict:
+    counts = {k: sum(s["counts"][k] for s in spells) for k in ("ok", "limit", "error")}
+    latencies = [x for s in spells for x in s["latencies"]]
+    errors = [x for s in spells for x in s["errors"]][:5]
+    elapsed = sum(s["elapsed"] for s in spells)
     return {"clients": clients, "seconds": round(elapsed, 2), "ok": counts["ok"], "limit": counts["limit"],
             "errors": counts["error"], "req_per_s": round(counts["ok"] / elapsed, 2) if elapsed else None,
             "p50_ms": ms(percentile(latencies, 0.5)), "p95_ms": ms(percentile(latencies, 0.95)), "error_samples": errors}

@@ -293,7 +293,12 @@ def markdown(results: dict) -> str:
              "PSS (proportional set size, /proc/PID/smaps_rollup) counts a page shared by n processes as 1/n in each, "
              "so the sum of PSS over an engine's processes is the memory they really use; \"PSS serving, peak\" is the "
              "largest such sum sampled while the engine served (every second, and at the end of each phase). The machine's "
-             "two cores may be shared with other work: single numbers are noisy.", ""]
+             "two cores may be shared with other work: single numbers are noisy."
+             + (f" {', '.join(st['side_by_side'])} were measured side by side: all up at once, each query's runs going round "
+                "them one request at a time, the HTTP floor and each throughput mix in four spells going round them, so "
+                "that their ratios share the machine's slower and faster minutes (only one is asked anything at a time). "
+                "The others ran one after the other." if st.get("side_by_side") else
+                " The engines ran one after the other."), ""]
     for scale in results["scales"]:
         lines += _scale_md(scale, results, limit_ms)
     lines += _targets_md(results)

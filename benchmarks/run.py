@@ -1,9 +1,13 @@
-"""One benchmark run: at each scale, the same N-Quads file served by the four engines in turn (one at a time,
-so that they never share the two cores), each measured for load time, the named queries, throughput (the
-HTTP engines) and peak memory; and the build of the scale's project with its time budget."""
+"""One benchmark run: at each scale, the same N-Quads file served by every engine, each measured for load time, the
+named queries, throughput (the HTTP engines) and peak memory; and the build of the scale's project with its time
+budget. The engines the targets compare (SIDE_BY_SIDE: ecograph, its bare peer, raw pyoxigraph) are all up at once
+and take turns, request by request for the named queries and in short spells for throughput, so that a slower or
+faster minute of a shared machine falls on all of them alike; the others (rdflib, rdflib-endpoint, Virtuoso) run
+one at a time. Only one engine is ever asked something at a time, so none shares the two cores with another's work."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -23,6 +27,9 @@ from ecograph.settings import PROJECT_ROOT
 # rdflib-endpoint (the same engine behind HTTP) at that scale, which would only cost a restart and a reload.
 # virtuoso runs before ecograph-virtuoso for the same reason (the same engine behind ecograph's front).
 ENGINES = ("ecograph", "ecograph-uncached", "bare", "pyoxigraph", "pyoxigraph-disk", "rdflib", "rdflib-endpoint", *vt.ENGINES)
+# Measured side by side (all up at once, taking turns; run_side_by_side): the engines whose ratios the targets are
+# stated in, all fast enough that none is left busy with a query nobody waits for while another is measured.
+SIDE_BY_SIDE = ("ecograph", "ecograph-uncached", "bare", "pyoxigraph", "pyoxigraph-disk")
 
 
 def default_engines() -> tuple[str, ...]:
@@ -46,6 +53,7 @@ class Options:
     lookups: int = 200
     seed: int = 0
     work: Path | None = None
+    side_by_side: bool = True  # the SIDE_BY_SIDE engines all up at once, taking turns (False: one engine after the other)
 
 
 def say(message: str) -> None:
@@ -91,7 +99,7 @@ def run_engine(engine, scale: datasets.ScaleData, queries: list[Named], options:
                                                options.query_budget, skip)
             engine.pss_kib()
             if engine.http:
-                out["http_floor"] = measure.floor(engine)
+                out["http_floor"] = measure.floors([engine])[engine.name]
                 out["throughput"] = throughput(engine, scale, queries, options)
                 engine.pss_kib()
         out["serving_rss_mib"] = round(sampler.peak_kib / 1024, 1)
@@ -111,15 +119,79 @@ def run_engine(engine, scale: datasets.ScaleData, queries: list[Named], options:
     return out
 
 
-def throughput(engine, scale: datasets.ScaleData, queries: list[Named], options: Options) -> dict:
+def mixes(engine, scale: datasets.ScaleData, queries: list[Named]) -> dict[str, list]:
+    """The requests of the throughput mixes, as the engine is asked them."""
     point = [engine.point(point_query(form, iri), form == "describe") for iri in scale.lookups for form in POINT_FORMS]
     analytic = [engine.named(q) for q in queries if q.group in TARGET_GROUPS] or [engine.named(q) for q in queries]
+    return {"point": point, "analytic": analytic}
+
+
+def throughput(engine, scale: datasets.ScaleData, queries: list[Named], options: Options) -> dict:
     out = {}
-    for mix, requests in (("point", point), ("analytic", analytic)):
+    for mix, requests in mixes(engine, scale, queries).items():
         say(f"{scale.label}: {engine.name}: {options.clients} clients, {mix} mix, {options.seconds:g} s")
         out[mix] = measure.throughput(engine, requests, options.clients, options.seconds, options.limit, options.seed)
         out[mix]["requests_in_mix"] = len(requests)
     return out
+
+
+def run_side_by_side(names: list[str], scale: datasets.ScaleData, queries: list[Named], options: Options, logs: Path,
+                     skips: dict[str, dict[str, str]]) -> dict[str, dict]:
+    """The engines of SIDE_BY_SIDE, all up at once and measured taking turns (measure.side_by_side, floors,
+    throughput_turns), so that their ratios do not ride on a slower or faster minute of a shared machine: each
+    loaded in turn, then each query's runs go round them, then the HTTP floor and each throughput mix in spells
+    that go round the HTTP engines. Memory is sampled per engine all along (each engine's own processes)."""
+    outs: dict[str, dict] = {name: {} for name in names}
+    engines = []
+    with contextlib.ExitStack() as stack:
+        try:
+            for name in names:
+                engine = make_engine(name, scale, logs, options.limit)
+                engines.append(engine)
+                stack.callback(_finish, engine, outs[name])
+                say(f"{scale.label}: {name}: loading {scale.quads:,} quads")
+                engine.start()
+                outs[name]["load_s"] = round(engine.load_s, 3)
+                outs[name]["rss_after_load_mib"] = round(engine.rss_now_kib() / 1024, 1)
+            samplers = {e.name: stack.enter_context(measure.MemorySampler(e)) for e in engines}
+            say(f"{scale.label}: {', '.join(names)} side by side: {len(queries)} named queries")
+            for name, results in measure.side_by_side(engines, queries, options.limit, options.warmup, options.repeats,
+                                                      options.query_budget, skips).items():
+                outs[name]["queries"] = results
+            web = [e for e in engines if e.http]
+            if web:
+                for name, floor in measure.floors(web).items():
+                    outs[name]["http_floor"] = floor
+                asked = {e.name: mixes(e, scale, queries) for e in web}
+                for mix in ("point", "analytic"):
+                    say(f"{scale.label}: {', '.join(e.name for e in web)}: {options.clients} clients, {mix} mix, "
+                        f"{options.seconds:g} s each, in turns")
+                    done = measure.throughput_turns(web, {n: a[mix] for n, a in asked.items()}, options.clients, options.seconds,
+                                                    options.limit, options.seed)
+                    for name, result in done.items():
+                        outs[name].setdefault("throughput", {})[mix] = {**result, "requests_in_mix": len(asked[name][mix])}
+            for e in engines:
+                e.pss_kib()
+                outs[e.name]["serving_rss_mib"] = round(samplers[e.name].peak_kib / 1024, 1)
+                outs[e.name]["processes"] = e.processes()
+                e.rss_kib()
+                outs[e.name]["side_by_side"] = names
+        except RuntimeError as exc:
+            for name in names:
+                outs[name].setdefault("failed", str(exc)[-2000:])
+            say(f"{scale.label}: side by side: FAILED: {str(exc)[:300]}")
+    return outs
+
+
+def _finish(engine, out: dict) -> None:
+    """Stop an engine and note what it used (as run_engine does)."""
+    engine.stop(force=engine.busy)
+    engine.finish()
+    out["peak_rss_mib"] = round(engine.peak_kib / 1024, 1)
+    if engine.pss_peak_kib:
+        out["serving_pss_mib"] = round(engine.pss_peak_kib / 1024, 1)
+    out["restarts"] = engine.restarts
+    out["pids"] = sorted(set(engine.started_pids))
 
 
 def build_scale(scale: datasets.ScaleData, options: Options, logs: Path, previous: dict) -> dict:
@@ -189,13 +261,25 @@ def run(options: Options) -> dict:
             if build["status"] == "ok" or build["status"].startswith("not run"):
                 previous_build = {"label": label, "quads": scale.quads, "result": build}
             engines = {}
+            paired = [name for name in options.engines if name in SIDE_BY_SIDE] if options.side_by_side else []
+            if len(paired) < 2:
+                paired = []
             for name in options.engines:
-                engine = make_engine(name, scale, logs, options.limit)
-                engines[name] = run_engine(engine, scale, queries, options, _skips(name, label, limited, engines))
-                pids.extend(engines[name]["pids"])
-                for q, result in engines[name].get("queries", {}).items():
-                    if result["status"] == "limit" and q not in limited[name] and not result["note"].startswith("not run"):
-                        limited[name][q] = label
+                if name in paired and name in engines:
+                    continue
+                if name in paired:
+                    engines.update(run_side_by_side(paired, scale, queries, options, logs,
+                                                     {n: _skips(n, label, limited, engines) for n in paired}))
+                    done = paired
+                else:
+                    engine = make_engine(name, scale, logs, options.limit)
+                    engines[name] = run_engine(engine, scale, queries, options, _skips(name, label, limited, engines))
+                    done = [name]
+                for n in done:
+                    pids.extend(engines[n].get("pids", []))
+                    for q, result in engines[n].get("queries", {}).items():
+                        if result["status"] == "limit" and q not in limited[n] and not result["note"].startswith("not run"):
+                            limited[n][q] = label
             scales.append({"label": label, "synthetic_triples": n, "quads": scale.quads, "synthetic_stated": scale.stated,
                            "synthetic_interpreted": scale.interpreted, "prepare_s": round(prepare_s, 2),
                            "build": {k: v for k, v in build.items() if k != "pid"}, "engines": engines})
@@ -208,4 +292,5 @@ def run(options: Options) -> dict:
             "load_average": {"start": load_before, "end": [round(x, 2) for x in os.getloadavg()]},
             "settings": {"repeats": options.repeats, "warmup": options.warmup, "seconds": options.seconds, "clients": options.clients,
                          "limit_s": options.limit, "query_budget_s": options.query_budget, "build_budget_s": options.build_budget,
-                         "lookups": options.lookups, "seed": options.seed, "engines": list(options.engines)}}
+                         "lookups": options.lookups, "seed": options.seed, "engines": list(options.engines),
+                         "side_by_side": [n for n in options.engines if n in SIDE_BY_SIDE] if options.side_by_side else []}}

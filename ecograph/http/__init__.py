@@ -1,7 +1,8 @@
 """create_app(): the Flask application. Blueprints: sparql.py (the SPARQL 1.1 Protocol endpoint and its
 service description), data.py (dumps, VoID, health), linked.py (every ecograph IRI dereferences; pages.py
 renders the HTML), ui.py (the query UI at / and the static files), named.py (named queries as an API),
-validation.py (POST /validate), report.py (GET /report), ops.py (metrics and the access log). Errors have one JSON shape (errors.py)."""
+validation.py (POST /validate), report.py (GET /report), ops.py (metrics and the access log); cors.py (CORS on
+every answer, as WSGI middleware). Errors have one JSON shape (errors.py)."""
 
 from __future__ import annotations
 
