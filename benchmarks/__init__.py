@@ -5,8 +5,10 @@ pyoxigraph, rdflib-endpoint, rdflib in memory and (issue 6) Virtuoso, at several
     data.py       the N-Quads file of a scale: the seed build plus synthetic triples (ecograph.tools.synth)
     engines.py    the engines: servers on loopback, in-memory engines in child processes; their memory (RSS, PSS)
     virtuoso.py   Virtuoso, and ecograph's front over it (where Virtuoso is installed)
-    measure.py    latency (warm-up, p50, p95, time limit), throughput of loopback clients, the build
-    run.py        one run over the scales and engines
+    measure.py    latency (warm-up, p50, p95, time limit), the HTTP floor, throughput of loopback clients (each
+                  of them for several engines taking turns, too), the build
+    bare.py       the bare peer: Flask + pyoxigraph under gunicorn, nothing else
+    run.py        one run over the scales and engines; ecograph, bare and raw pyoxigraph side by side
     report.py     ratios, the Markdown table, the SVG chart, the JSON with the machine
 
 Benchmarks never assert times: every number is a result."""

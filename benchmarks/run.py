@@ -89,10 +89,7 @@ def run_engine(engine, scale: datasets.ScaleData, queries: list[Named], options:
     """Load, the named queries, throughput (HTTP engines) and peak RSS of one engine at one scale."""
     out: dict = {}
     try:
-        say(f"{scale.label}: {engine.name}: loading {scale.quads:,} quads")
-        engine.start()
-        out["load_s"] = round(engine.load_s, 3)
-        out["rss_after_load_mib"] = round(engine.rss_now_kib() / 1024, 1)
+        _start(engine, scale, out)
         say(f"{scale.label}: {engine.name}: loaded in {engine.load_s:.2f} s; {len(queries)} named queries")
         with measure.MemorySampler(engine) as sampler:
             out["queries"] = measure.latencies(engine, queries, options.limit, options.warmup, options.repeats,
@@ -109,13 +106,7 @@ def run_engine(engine, scale: datasets.ScaleData, queries: list[Named], options:
         out["failed"] = str(exc)[-2000:]
         say(f"{scale.label}: {engine.name}: FAILED: {str(exc)[:300]}")
     finally:
-        engine.stop(force=engine.busy)  # busy with requests nobody waits for after the last phase: killed
-        engine.finish()
-        out["peak_rss_mib"] = round(engine.peak_kib / 1024, 1)
-        if engine.pss_peak_kib:
-            out["serving_pss_mib"] = round(engine.pss_peak_kib / 1024, 1)
-        out["restarts"] = engine.restarts
-        out["pids"] = sorted(set(engine.started_pids))
+        _finish(engine, out)
     return out
 
 
@@ -149,10 +140,7 @@ def run_side_by_side(names: list[str], scale: datasets.ScaleData, queries: list[
                 engine = make_engine(name, scale, logs, options.limit)
                 engines.append(engine)
                 stack.callback(_finish, engine, outs[name])
-                say(f"{scale.label}: {name}: loading {scale.quads:,} quads")
-                engine.start()
-                outs[name]["load_s"] = round(engine.load_s, 3)
-                outs[name]["rss_after_load_mib"] = round(engine.rss_now_kib() / 1024, 1)
+                _start(engine, scale, outs[name])
             samplers = {e.name: stack.enter_context(measure.MemorySampler(e)) for e in engines}
             say(f"{scale.label}: {', '.join(names)} side by side: {len(queries)} named queries")
             for name, results in measure.side_by_side(engines, queries, options.limit, options.warmup, options.repeats,
@@ -183,9 +171,17 @@ def run_side_by_side(names: list[str], scale: datasets.ScaleData, queries: list[
     return outs
 
 
+def _start(engine, scale: datasets.ScaleData, out: dict) -> None:
+    """Start an engine (it loads the scale's file) and note how long that took and the memory it holds then."""
+    say(f"{scale.label}: {engine.name}: loading {scale.quads:,} quads")
+    engine.start()
+    out["load_s"] = round(engine.load_s, 3)
+    out["rss_after_load_mib"] = round(engine.rss_now_kib() / 1024, 1)
+
+
 def _finish(engine, out: dict) -> None:
-    """Stop an engine and note what it used (as run_engine does)."""
-    engine.stop(force=engine.busy)
+    """Stop an engine and note what it used."""
+    engine.stop(force=engine.busy)  # busy with requests nobody waits for after the last phase: killed
     engine.finish()
     out["peak_rss_mib"] = round(engine.peak_kib / 1024, 1)
     if engine.pss_peak_kib:

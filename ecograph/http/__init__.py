@@ -16,7 +16,6 @@ from ecograph.http.cors import Cors
 from ecograph.settings import Settings, load_settings
 
 
-
 class Engine:
     """The served store and its worker pool, started on first use (so that creating an app is cheap).
     settings.store picks the engine of the workers: pyoxigraph (default; in memory or on disk, see
