@@ -56,6 +56,12 @@ class Options:
     side_by_side: bool = True  # the SIDE_BY_SIDE engines all up at once, taking turns (False: one engine after the other)
 
 
+def side_by_side_engines(options: Options) -> list[str]:
+    """The engines of the run measured side by side: those of SIDE_BY_SIDE it has, if two or more (else none)."""
+    paired = [name for name in options.engines if name in SIDE_BY_SIDE] if options.side_by_side else []
+    return paired if len(paired) >= 2 else []
+
+
 def say(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -257,9 +263,7 @@ def run(options: Options) -> dict:
             if build["status"] == "ok" or build["status"].startswith("not run"):
                 previous_build = {"label": label, "quads": scale.quads, "result": build}
             engines = {}
-            paired = [name for name in options.engines if name in SIDE_BY_SIDE] if options.side_by_side else []
-            if len(paired) < 2:
-                paired = []
+            paired = side_by_side_engines(options)
             for name in options.engines:
                 if name in paired and name in engines:
                     continue
@@ -289,4 +293,4 @@ def run(options: Options) -> dict:
             "settings": {"repeats": options.repeats, "warmup": options.warmup, "seconds": options.seconds, "clients": options.clients,
                          "limit_s": options.limit, "query_budget_s": options.query_budget, "build_budget_s": options.build_budget,
                          "lookups": options.lookups, "seed": options.seed, "engines": list(options.engines),
-                         "side_by_side": [n for n in options.engines if n in SIDE_BY_SIDE] if options.side_by_side else []}}
+                         "side_by_side": side_by_side_engines(options)}}

@@ -248,3 +248,11 @@ def test_side_by_side_engines_take_turns_request_by_request():
     log.clear()
     skipped = measure.side_by_side(engines[:2], [q], limit=1.0, warmup=1, repeats=2, budget_s=60, skips={"b": {q.name: "too slow"}})
     assert set(log) == {"a"} and skipped["b"][q.name]["note"] == "not run: too slow"
+
+
+def test_side_by_side_needs_two_engines():
+    from benchmarks.run import Options, side_by_side_engines
+
+    assert side_by_side_engines(Options(scales=["seed"], engines=("ecograph-uncached", "bare", "rdflib"))) == ["ecograph-uncached", "bare"]
+    assert side_by_side_engines(Options(scales=["seed"], engines=("ecograph", "rdflib-endpoint"))) == []  # one alone: one at a time
+    assert side_by_side_engines(Options(scales=["seed"], engines=("ecograph", "bare"), side_by_side=False)) == []
