@@ -153,7 +153,7 @@ def side_by_side(engines: list, queries: list[Named], limit: float, warmup: int,
                     runs.append(QueryRuns(e, q, clients[e.name], limit, warmup, repeats, budget_s))
             turn = 0
             while any(not r.done for r in runs):
-                for r in runs[turn % len(runs):] + runs[:turn % len(runs)]:
+                for r in in_turn(runs, turn):
                     r.step()
                 turn += 1
             for r in runs:
@@ -163,6 +163,12 @@ def side_by_side(engines: list, queries: list[Named], limit: float, warmup: int,
             if client is not None:
                 client.close()
     return results
+
+
+def in_turn(items: list, turn: int) -> list:
+    """items, the first of them moved on by `turn` (round `turn` of engines taking turns starts with a later one)."""
+    k = turn % len(items)
+    return items[k:] + items[:k]
 
 
 def _skipped(why: str, limit: float) -> dict:
@@ -192,7 +198,7 @@ def floors(engines: list, n: int = 400, turns: int = 8) -> dict[str, dict]:
             for _ in range(20):  # the warm-up
                 timed(clients[e.name], e.ready_request(), e.limit)
         for turn in range(turns):
-            for e in engines[turn % len(engines):] + engines[:turn % len(engines)]:
+            for e in in_turn(engines, turn):
                 if e.name in out:
                     continue
                 for _ in range(n // turns):
@@ -225,7 +231,7 @@ def throughput_turns(engines: list, requests: dict[str, list[Request]], clients:
     engines in turn (the first of a round moving on by one each round), summed per engine. engine name → result."""
     spells: dict[str, list] = {e.name: [] for e in engines}
     for turn in range(turns):
-        for e in engines[turn % len(engines):] + engines[:turn % len(engines)]:
+        for e in in_turn(engines, turn):
             spells[e.name].append(_load(e, requests[e.name], clients, seconds / turns, limit, seed + turn))
     return {name: {**_summary(clients, done), "turns": turns} for name, done in spells.items()}
 

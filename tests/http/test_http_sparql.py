@@ -344,6 +344,11 @@ def test_cors_keeps_what_the_app_set_and_answers_each_header_once():
     def own():
         return Response("x", headers={"Access-Control-Allow-Origin": "https://example.org", "Access-Control-Max-Age": "5"})
 
+    @app.route("/answers-options", methods=["GET", "OPTIONS"], provide_automatic_options=False)
+    def answers_options():  # a view that answers OPTIONS itself, with preflight headers of its own
+        return Response("", headers={"Allow": "OPTIONS, GET", "Access-Control-Max-Age": "5",
+                                     "Access-Control-Allow-Headers": "X-Own"})
+
     client = app.test_client()
     r = client.get("/own")
     assert r.headers.getlist("Access-Control-Allow-Origin") == ["https://example.org"]
@@ -351,6 +356,11 @@ def test_cors_keeps_what_the_app_set_and_answers_each_header_once():
     r = client.options("/own", headers={"Access-Control-Request-Method": "PUT"})
     assert r.headers.getlist("Access-Control-Allow-Methods") == ["GET, HEAD, OPTIONS, PUT"]
     assert r.headers.getlist("Access-Control-Max-Age") == ["7200"]
+    r = client.options("/answers-options", headers={"Access-Control-Request-Method": "GET"})
+    assert r.headers.getlist("Access-Control-Max-Age") == ["7200"]  # replaced, not sent twice
+    assert r.headers.getlist("Access-Control-Allow-Headers") == ["Accept, Accept-Language, Content-Type, If-Modified-Since, If-None-Match"]
+    assert r.headers.getlist("Access-Control-Allow-Methods") == ["GET, OPTIONS"]
+    assert r.headers.getlist("Access-Control-Allow-Origin") == ["*"]
 
 
 @pytest.mark.parametrize("path,method,methods", [
