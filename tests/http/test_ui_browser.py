@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ecograph.http import ui
 from tests.helpers.browser import browser_page, require_chromium
@@ -130,8 +131,15 @@ def test_the_editor_completes_the_projects_terms_from_this_server(server, page):
     assert any(h.startswith("ecograph:programNumber  program number") for h in shown), shown  # with its label
     page.keyboard.press("Escape")
     page.keyboard.type("programNumber ?n .\n?s a ecograph:SupportP")
-    page.wait_for_function("() => [...document.querySelectorAll('.CodeMirror-hints li')].some(li => li.textContent.includes('(class)'))")
+    # The list is redrawn on each key: wait until it answers the last one ("SupportP"), not "Support", whose list
+    # also holds ecograph:SupportLine. A list that never narrows fails here, with what it showed.
+    narrowed = "() => { const l = [...document.querySelectorAll('.CodeMirror-hints li')]; return l.length > 0 && l.every(li => li.textContent.startsWith('ecograph:SupportP')); }"
+    try:
+        page.wait_for_function(narrowed, timeout=10_000)
+    except PlaywrightTimeout:
+        pass
     assert [h.split("  ")[0] for h in hints.all_inner_texts()] == ["ecograph:SupportProgram"]
+    assert hints.first.inner_text().endswith("(class)")
     page.keyboard.press("Enter")
     assert _editor(page).rstrip().endswith("?s a ecograph:SupportProgram")
     page.wait_for_timeout(300)                                         # as a person would: CodeMirror settles its focus
