@@ -126,9 +126,14 @@ class NamedQuery:
                       codes: dict[str, list[Code]] | None = None) -> dict[str, Term]:
         """The bindings of a run: the typed parameters, and ?layer bound to the layer's name where the query shows it."""
         out = self.bindings(values, codes)
-        if re.search(r"[?$]layer\b", self.text):
+        if self.shows_layer:
             out["layer"] = Term.literal(layer)
         return out
+
+    @cached_property
+    def shows_layer(self) -> bool:
+        """Whether the text reads ?layer (the engine then binds it to the layer's name)."""
+        return re.search(r"[?$]layer\b", self.text) is not None
 
     def bindings(self, values: dict[str, str], codes: dict[str, list[Code]] | None = None) -> dict[str, Term]:
         """Typed bindings for the given raw values, defaults filled in; unknown names are an error, and so is an IRI

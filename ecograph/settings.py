@@ -3,6 +3,7 @@ project root, then ECOGRAPH_* environment variables, then CLI flags (passed as o
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -47,7 +48,7 @@ class Settings:
     def data_dir(self) -> Path:
         return self.root / "data"
 
-    @property
+    @functools.cached_property  # looked up by every named query's request
     def queries_dir(self) -> Path:
         return self.root / "queries"
 

@@ -1,8 +1,9 @@
 """create_app(): the Flask application. Blueprints: sparql.py (the SPARQL 1.1 Protocol endpoint and its
 service description), data.py (dumps, VoID, health), linked.py (every ecograph IRI dereferences; pages.py
 renders the HTML), ui.py (the query UI at / and the static files), named.py (named queries as an API),
-validation.py (POST /validate), report.py (GET /report), ops.py (metrics and the access log); cors.py (CORS on
-every answer, as WSGI middleware). Errors have one JSON shape (errors.py)."""
+validation.py (POST /validate), report.py (GET /report), ops.py (metrics and the access log). In front of Flask,
+as WSGI middleware: lane.py (SPARQL queries answered without Flask's per-request cost, by the views' own code) and
+cors.py (CORS on every answer). Errors have one JSON shape (errors.py)."""
 
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ class Engine:
 
 def create_app(settings: Settings | None = None, data_files: list[Path] | None = None) -> Flask:
     """The WSGI application serving the built graph (or data_files instead)."""
-    from ecograph.http import data, gsp, linked, named, ops, report, sparql, ui, validation
+    from ecograph.http import data, gsp, lane, linked, named, ops, report, sparql, ui, validation
     from ecograph.http import error_handlers as errors
 
     settings = settings or load_settings()
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, data_files: list[Path] | None =
     app.register_blueprint(ui.blueprint)
     errors.register(app)
 
+    lane.install(app)  # queries answered in front of Flask's views (lane.py)
     app.wsgi_app = Cors(app.wsgi_app)  # CORS on every answer (cors.py)
     return app
 

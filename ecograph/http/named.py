@@ -1,6 +1,6 @@
 """Named queries as an API: GET /queries lists them (JSON, or HTML for browsers), GET /queries/openapi.json
 describes them as OpenAPI 3.0, and GET /queries/NAME?param=… runs one through the /sparql path (same
-guard, workers, limits and result formats).
+guard, workers, limits and result formats): answer(), which needs no Flask (the query lane, lane.py, calls it).
 
 Parameters are typed by the query header and bound by the engine as substitutions (SEP-0007), never pasted
 into the query text: a value can only ever be one RDF term, so it cannot change the query."""
@@ -43,10 +43,11 @@ _CATALOGUES: dict = {}  # queries folder -> (the files' names, sizes and times, 
 CHECK_EVERY_S = 1.0  # how often the query files are looked at again (a change is seen within this time)
 
 
-def _catalogue() -> dict[str, NamedQuery]:
+def _catalogue(settings=None) -> dict[str, NamedQuery]:
     """The named queries, read again only when a query file changes (reading them all cost ~2 ms a request); the
-    folder itself is looked at no more than once a second (a scan of it cost 0.35 ms a request)."""
-    settings = current_app.extensions["ecograph"].settings
+    folder itself is looked at no more than once a second (a scan of it cost 0.35 ms a request). settings: those
+    of the app served (by default the current Flask app's)."""
+    settings = settings or current_app.extensions["ecograph"].settings
     folder = settings.queries_dir
     known = _CATALOGUES.get(folder)
     now = time.monotonic()
@@ -133,9 +134,9 @@ def listing_html(entries: list[dict]) -> str:
 
 # ------------------------------------------------------------------ OpenAPI
 
-def _codes() -> dict:
+def _codes(engine=None) -> dict:
     """The code lists of the release served (queries.code_lists, asked of the worker pool once per release)."""
-    engine = current_app.extensions["ecograph"]
+    engine = engine or current_app.extensions["ecograph"]
     return code_lists(engine.pool, engine.served.release, engine.settings.query_timeout_s)
 
 
@@ -225,11 +226,26 @@ def openapi():
 def run_query(name: str):
     """Run a named query with its parameters from the query string, in any format /sparql returns, over the layer
     asked for (engine/job.py; ?layer in the query is bound to its name)."""
-    queries = _catalogue()
-    if name not in queries:
-        raise UnknownQuery(f"no named query '{name}'", f"Known queries: {', '.join(queries)}; GET /queries lists them.")
-    query = queries[name]
-    params = sparql.protocol_params()
+    engine = current_app.extensions["ecograph"]
+    query = named_query(engine, name)  # an unknown name is a 404 before any parameter is looked at
+    return answer(engine, request.environ, query, sparql.request_params(), request.headers.get("Accept")).response()
+
+
+def find(engine, name: str) -> NamedQuery | None:
+    """The named query of that name, if there is one."""
+    return _catalogue(engine.settings).get(name)
+
+
+def named_query(engine, name: str) -> NamedQuery:
+    """The named query of that name, or UnknownQuery."""
+    query = find(engine, name)
+    if query is None:
+        raise UnknownQuery(f"no named query '{name}'", f"Known queries: {', '.join(_catalogue(engine.settings))}; GET /queries lists them.")
+    return query
+
+
+def answer(engine, environ: dict, query: NamedQuery, params: dict, accept: str | None, started: float | None = None) -> sparql.Reply:
+    """The answer to GET /queries/NAME with these protocol parameters (the query's own among them)."""
     protocol = {k: params.pop(k) for k in PROTOCOL if k in params}  # the endpoint's own: format, layer, timeout
     values = {}
     for key, given in params.items():
@@ -237,5 +253,5 @@ def run_query(name: str):
             raise UsageError(f"{len(given)} values for the parameter '{key}': give one")
         values[key] = given[0]
     layer = checked_layer(sparql.one_param(protocol, "layer"))
-    return sparql.execute(query.text, protocol, request.headers.get("Accept"), protocol.get("format", []),
-                          query.substitutions(values, layer, _codes()), layer)
+    return sparql.execute(engine, environ, query.text, protocol, accept, protocol.get("format", []),
+                          query.substitutions(values, layer, _codes(engine)), layer, started)

@@ -35,6 +35,8 @@ access_log = logging.getLogger("ecograph.access")
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 UNMATCHED = "(unmatched)"
+# In a request's WSGI environ: when it came in, if something in front of Flask took it first (the query lane, lane.py)
+STARTED = "ecograph.started"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"  # what generate_latest writes; every Prometheus reads it
 SERIES_KEPT = 1024  # labelled series remembered by observe (the methods a client sends are not bounded)
 SHARED_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's own variable
@@ -194,7 +196,7 @@ for _cls in NOTED:
 
 @blueprint.before_app_request
 def _start_clock() -> None:
-    g.ecograph_started = time.perf_counter()
+    g.ecograph_started = request.environ.get(STARTED) or time.perf_counter()
     task = current_task()
     if task is not None:  # for the watchdog, should it answer this request (http/watchdog.py)
         rule = request.url_rule
@@ -203,9 +205,15 @@ def _start_clock() -> None:
 
 def count_watchdog_answer(app, task, seconds: float) -> None:
     """A request the watchdog answered with 503 at its query's time limit: counted and logged as Flask's would be."""
-    method = task.request.command
-    _metrics(app).observe(method, task.template or UNMATCHED, 503, seconds, "query_timeout")
-    access_log.info("%s %s %d %.1fms", method, _printable(task.request.path), 503, seconds * 1000)
+    observe(app, task.request.command, task.template or UNMATCHED, task.request.path, 503, seconds, "query_timeout")
+
+
+def observe(app, method: str, template: str, path: str, status: int, seconds: float, reason: str | None) -> None:
+    """One answered request in the metrics (by its route's template) and the access log: Flask's answers, the query
+    lane's (lane.py) and the watchdog's."""
+    _metrics(app).observe(method, template, status, seconds, reason)
+    if access_log.isEnabledFor(logging.INFO):
+        access_log.info("%s %s %d %.1fms", method, _printable(path), status, seconds * 1000)
 
 
 def _printable(path: str) -> str:
@@ -235,9 +243,7 @@ def _record(response: Response) -> Response:
     status = response.status_code
     if reason is None and status >= 400:
         reason = _status_name(status)
-    _metrics().observe(req.method, template, status, seconds, reason)
-    if access_log.isEnabledFor(logging.INFO):
-        access_log.info("%s %s %d %.1fms", req.method, _printable(req.path), status, seconds * 1000)
+    observe(current_app, req.method, template, req.path, status, seconds, reason)
     return response
 
 

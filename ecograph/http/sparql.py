@@ -1,16 +1,21 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql: GET, POST form-encoded and POST application/sparql-query;
 default-graph-uri / named-graph-uri; every result format by content negotiation or `format=` (or `output=` /
 `results=`, as SPARQLWrapper sends them); read-only.
-With no query, GET /sparql returns the service description, or the query UI (ui.py) to a browser."""
+With no query, GET /sparql returns the service description, or the query UI (ui.py) to a browser.
+
+A query is answered by execute(), which needs no Flask: the query lane (lane.py) calls it for GET and POST, in
+front of Flask; the Flask view below answers the rest (no query, HEAD) and the errors the lane hands on."""
 
 from __future__ import annotations
 
 import functools
 import math
 import time
+from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.wsgi import get_current_url
 
 from ecograph.engine import cache, guard, results
 from ecograph.engine.job import DEFAULT_LAYER, Job, checked_layer, layer_graphs
@@ -51,12 +56,11 @@ def _decode(raw: bytes, what: str) -> str:
         raise QueryError(f"the {what} is not valid UTF-8 (byte {exc.start})", "Percent-encode the query as UTF-8.") from exc
 
 
-def protocol_params() -> dict[str, list[str]]:
+def protocol_params(method: str, query_string: bytes, content_type: str | None, body: bytes) -> dict[str, list[str]]:
     """Protocol parameters from the query string and, for form posts, the body; decoded strictly."""
-    params = _parse_form(request.query_string, "query string")
-    if request.method == "POST":
-        ctype = (request.mimetype or "").lower()
-        body = request.get_data(cache=True)
+    params = _parse_form(query_string, "query string")
+    if method == "POST":
+        ctype = (content_type or "").split(";", 1)[0].strip().lower()
         if not body and not ctype:
             return params
         if ctype == "application/x-www-form-urlencoded":
@@ -69,8 +73,14 @@ def protocol_params() -> dict[str, list[str]]:
         elif ctype == "application/sparql-update":
             raise guard.UpdateRefused("SPARQL Update is refused: this endpoint is read-only")
         else:
-            raise BadMediaType(f"unsupported Content-Type '{request.content_type or ''}' for a SPARQL query")
+            raise BadMediaType(f"unsupported Content-Type '{content_type or ''}' for a SPARQL query")
     return params
+
+
+def request_params() -> dict[str, list[str]]:
+    """protocol_params of Flask's request."""
+    body = request.get_data(cache=True) if request.method == "POST" else b""
+    return protocol_params(request.method, request.query_string, request.content_type, body)
 
 
 def _parse_form(raw: bytes, what: str) -> dict[str, list[str]]:
@@ -127,8 +137,7 @@ def _graph_iri(iri: str, base: str | None) -> str:
     return resolved
 
 
-def _timeout(params: dict) -> float:
-    limit = _engine().settings.query_timeout_s
+def _timeout(params: dict, limit: float) -> float:
     raw = one_param(params, "timeout")
     if raw is None:
         return limit
@@ -173,23 +182,34 @@ def _media(formats: list[str], form: str, accept: str | None) -> str:
                         f"For a {form} query use one of: {', '.join(results.format_names(form))}; or the Accept header.")
 
 
-def execute(text: str, params: dict, accept: str | None, formats: list[str], substitutions: dict | None = None,
-            layer: str | None = None) -> Response:
-    """Guard, run and serialise one query: shared by /sparql and the named-query API. The Server-Timing header
-    says where the time went (the round trip to the worker, the engine, serialising, the whole request)."""
-    started = time.perf_counter()
-    engine = _engine()
+@dataclass(frozen=True)
+class Reply:
+    """A query's answer as HTTP: its body and headers (the status is 200)."""
+
+    body: bytes
+    headers: list[tuple[str, str]]
+
+    def response(self) -> Response:
+        return Response(self.body, headers=self.headers)
+
+
+def execute(engine, environ: dict, text: str, params: dict, accept: str | None, formats: list[str],
+            substitutions: dict | None = None, layer: str | None = None, started: float | None = None) -> Reply:
+    """Guard, run and serialise one query of the request whose WSGI environ is given: shared by /sparql and the
+    named-query API, with or without Flask (lane.py). The Server-Timing header says where the time went (the round
+    trip to the worker, the engine, serialising, the whole request since `started`)."""
+    started = time.perf_counter() if started is None else started
     settings = engine.settings
     served = engine.served
     # The base IRI of relative IRIs is the endpoint (the protocol lets the service choose it; it "MAY be the service
     # endpoint"); the guard resolves the query's IRIs against it as the engine does.
-    base_iri = endpoint_iri()
-    analysis = guard.analyse_once(text, frozenset([*served.graphs, DEFAULT_GRAPH_IRI]), frozenset(settings.service_allow.split()), base_iri)
+    base_iri = endpoint_iri(environ)
+    analysis = guard.analyse_once(text, *_guarded(tuple(served.graphs), settings.service_allow), base_iri)
     form = analysis.form or "SELECT"
     media = _media(formats, form, accept)
     job = Job(text, settings.max_rows, form, PREFIX_MAP, base_iri, substitutions=substitutions or None, media=media,
               **_dataset(params, served, analysis, settings.default_graph, one_param(params, "layer") if layer is None else layer))
-    timeout = _timeout(params)
+    timeout = _timeout(params, settings.query_timeout_s)
     key = engine.cache.key(served.release, job)
     hit = engine.cache.get(key)
     timing = []
@@ -213,29 +233,44 @@ def execute(text: str, params: dict, accept: str | None, formats: list[str], sub
     else:
         state = "hit"
     timing.append(("total", (time.perf_counter() - started) * 1000, f"in the server; answer cache {state}"))
-    return Response(hit.body, content_type=hit.content_type, headers=[
+    return Reply(hit.body, [
+        ("Content-Type", hit.content_type),
+        ("Content-Length", str(len(hit.body))),
         ("Server-Timing", ", ".join(f'{name};dur={ms:.2f};desc="{desc}"' for name, ms, desc in timing)),
         ("Vary", "Accept"),
         ("X-Ecograph-Truncated", f"true; max-rows={settings.max_rows}" if hit.truncated else "false"),
         ("X-Ecograph-Cache", state)])
 
 
-def endpoint_iri() -> str:
+@functools.lru_cache(maxsize=8)
+def _guarded(graphs: tuple[str, ...], service_allow: str) -> tuple[frozenset, frozenset]:
+    """The guard's dataset graphs and allowed SERVICE endpoints, made once per served dataset and setting."""
+    return frozenset([*graphs, DEFAULT_GRAPH_IRI]), frozenset(service_allow.split())
+
+
+def endpoint_iri(environ: dict) -> str:
     """This endpoint's URL (as url_for("sparql.sparql", _external=True)): the base IRI of a query's relative IRIs.
     It depends on the scheme, the Host header (or the server's name and port) and the script root only."""
-    environ = request.environ
     return _endpoint(environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
                      environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME"))
 
 
 @functools.lru_cache(maxsize=256)  # remembered per host (werkzeug's url_root costs 0.06 ms); any Host header may come
 def _endpoint(scheme, host, server_name, server_port, script_name) -> str:
-    return request.url_root + "sparql"  # made from exactly those parts of the request's environment
+    environ = {"wsgi.url_scheme": scheme, "SERVER_NAME": server_name, "SERVER_PORT": server_port, "SCRIPT_NAME": script_name or ""}
+    if host is not None:
+        environ["HTTP_HOST"] = host
+    return get_current_url(environ, root_only=True) + "sparql"  # request.url_root, made from exactly those parts
+
+
+def wants_query(params: dict) -> bool:
+    """Whether a request to /sparql asks a query (else: an update, refused, or no query: the service description)."""
+    return "query" in params and "update" not in params
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def sparql():
-    params = protocol_params()
+    params = request_params()
     if one_param(params, "update") is not None:
         raise guard.UpdateRefused("SPARQL Update is refused: this endpoint is read-only")
     text = one_param(params, "query")
@@ -246,7 +281,13 @@ def sparql():
                 return ui.ui_response()
             return service_description(accept)
         raise QueryError("no query: send it as 'query'", BadMediaType.hint)
+    return answer(_engine(), request.environ, params, request.headers.get("Accept")).response()
+
+
+def answer(engine, environ: dict, params: dict, accept: str | None, started: float | None = None) -> Reply:
+    """The answer to the query of a /sparql request (its protocol parameters hold one)."""
+    text = one_param(params, "query")
     if not text.strip():
         raise QueryError("the query is empty")
     formats = [value for name in FORMAT_PARAMETERS for value in params.get(name, [])]
-    return execute(text, params, request.headers.get("Accept"), formats)
+    return execute(engine, environ, text, params, accept, formats, started=started)
