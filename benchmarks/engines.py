@@ -279,6 +279,11 @@ class Server(Memory):
     def ready_request(self) -> Request:
         raise NotImplementedError
 
+    def floor_request(self) -> Request:
+        """The cheapest query there is, ASK {} (it reads no data), on the query endpoint: the HTTP floor's request
+        (measure.floors): what every query over HTTP pays at the least."""
+        return self.ready_request()
+
     def start(self, timeout: float = 3600) -> float:
         """Start the server and wait until it answers; returns the seconds from spawn to the first answer."""
         self.port = free_port()
@@ -372,6 +377,9 @@ class EcographServer(Server):
     def ready_request(self) -> Request:
         return Request("GET", "/healthz", None, {"Accept": "application/json"})
 
+    def floor_request(self) -> Request:
+        return self.point("ASK {}", False)
+
     def named(self, q: Named) -> Request:
         return Request("GET", f"/queries/{q.name}?format=json", None, {"Accept": JSON_RESULTS}, (503,))
 
@@ -418,6 +426,9 @@ class BareServer(RdflibEndpointServer):
 
     def ready_request(self) -> Request:
         return Request("GET", "/healthz", None, {"Accept": "application/json"})
+
+    def floor_request(self) -> Request:
+        return self.point("ASK {}", False)
 
 
 # ------------------------------------------------------------------ in-process engines, each in a child process

@@ -186,23 +186,24 @@ def _stopped(outcome: Outcome, limit: float, first: Outcome) -> dict:
 # ------------------------------------------------------------------ the HTTP floor
 
 def floors(engines: list, n: int = 400, turns: int = 8) -> dict[str, dict]:
-    """The round trip of a request that runs no query (each engine's readiness request: GET /healthz, or ASK {}
-    for rdflib-endpoint), one client on one keep-alive connection per engine, n times after a warm-up, the engines
+    """The round trip of the cheapest query, ASK {} (it reads no data), on each engine's query endpoint
+    (engine.floor_request), one client on one keep-alive connection per engine, n times after a warm-up, the engines
     taking turns (n / turns requests each): p50 and p10 in ms, engine name → result. What any query over loopback
-    HTTP costs at the least with this client on this machine, beside what raw pyoxigraph in process takes."""
+    HTTP costs at the least with this client on this machine, beside what raw pyoxigraph in process takes (with an
+    answer cache, ASK {} is answered from it after the warm-up)."""
     clients, times, out = {}, {e.name: [] for e in engines}, {}
     try:
         for e in engines:
             ready(e)
             clients[e.name] = Client(e.port)
             for _ in range(20):  # the warm-up
-                timed(clients[e.name], e.ready_request(), e.limit)
+                timed(clients[e.name], e.floor_request(), e.limit)
         for turn in range(turns):
             for e in in_turn(engines, turn):
                 if e.name in out:
                     continue
                 for _ in range(n // turns):
-                    outcome = timed(clients[e.name], e.ready_request(), e.limit)
+                    outcome = timed(clients[e.name], e.floor_request(), e.limit)
                     if outcome.status != "ok":
                         out[e.name] = {"status": outcome.status, "note": outcome.message}
                         break

@@ -389,7 +389,7 @@ def _scale_md(scale: dict, results: dict, limit_ms: float) -> list[str]:
 
 
 def floors(engines: dict) -> dict[str, float]:
-    """Each HTTP engine's floor: the p50 round trip of a request that runs no query (measure.floors), in ms."""
+    """Each HTTP engine's floor: the p50 round trip of the cheapest query, ASK {} (measure.floors), in ms."""
     return {name: f["p50_ms"] for name, e in engines.items() if (f := e.get("http_floor")) and f.get("status") == "ok"}
 
 
@@ -398,8 +398,8 @@ def _floor_md(engines: dict) -> list[str]:
     if not found:
         return []
     runs = max(e["http_floor"]["runs"] for name, e in engines.items() if name in found)
-    return ["", "HTTP floor, the round trip of a request that runs no query (GET /healthz, or ASK {}; one client, one keep-alive "
-                f"connection, p50 of {runs}): " + ", ".join(f"{name} {ms:.2f} ms" for name, ms in found.items())
+    return ["", "HTTP floor, the round trip of the cheapest query, ASK {}, which reads no data (one client, one keep-alive "
+                f"connection, p50 of {runs}; ecograph with its cache answers it from the cache): " + ", ".join(f"{name} {ms:.2f} ms" for name, ms in found.items())
             + ". Every query over HTTP pays it; raw pyoxigraph in process does not."]
 
 
