@@ -64,7 +64,7 @@ class QueryLane:
             if body is None:
                 return self.app(environ, start_response)
             params = sparql.protocol_params(method, environ.get("QUERY_STRING", "").encode("latin-1"),
-                                                  environ.get("CONTENT_TYPE"), body)
+                                            environ.get("CONTENT_TYPE"), body)
             accept = environ.get("HTTP_ACCEPT")
             if query is not None:
                 reply = named.answer(self.engine, environ, query, params, accept, started)
