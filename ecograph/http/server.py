@@ -5,13 +5,17 @@ app sees the request, so it needs a limit of its own to bound what it holds (in 
 512 KB by default, then in a temporary file): it accepts MARGIN_BYTES more than Flask, so that a body somewhat
 over the limit still reaches Flask (the access log and the metrics then count it too). A body past waitress's own
 limit (a Content-Length far too large, or a chunked body that never ends), and a request that is not HTTP, are
-answered by waitress itself: with the same JSON shape as Flask's, from JsonErrorTask."""
+answered by waitress itself: with the same JSON shape as Flask's, from JsonErrorTask.
+
+A response whose whole body comes in one write of known length (every Flask view's and the query lane's) is sent
+with its head in one call, past waitress's output buffers (WatchedTask._send_whole); any other goes waitress's way."""
 
 from __future__ import annotations
 
 import json
 import logging
 import threading
+import time
 
 import waitress
 from waitress.channel import HTTPChannel
@@ -63,8 +67,45 @@ class WatchedTask(WSGITask):
             _this.task = None
 
     def write(self, data):
-        if not self.answered:
+        if self.answered:
+            return
+        if not self.wrote_header and data.__class__ is bytes and self._whole(data):
+            self._send_whole(data)
+        else:
             super().write(data)
+
+    def _whole(self, data: bytes) -> bool:
+        """Whether data is the whole body of a response whose length is known (what a Flask view and the query lane
+        answer): not empty, not a HEAD's, and of a status that has a body."""
+        return (bool(data) and self.complete and self.content_length == len(data) and self.has_body
+                and self.request.command != "HEAD")
+
+    def _send_whole(self, data: bytes) -> None:
+        """The response head and its whole body, sent on the connection in one call (sendmsg), past waitress's output
+        buffers when nothing is waiting in them. waitress copies every write into a buffer (a BytesIO) and out of it
+        again to send it, a cost that grows with the answer and that every request pays on the shared cores. Measured
+        at 1M triples, ecograph with and without this, side by side: 8 clients asking a 100-row SELECT, 1,726-1,828
+        -> 2,144-2,229 req/s; one client, a 117 KB answer, 0.02-0.2 ms less. What the socket does not take at once
+        (its send buffer full: a client that reads slowly), and any error, goes the way waitress goes (write_soon):
+        the rest is sent from its buffers by the main loop as before (tests/http/test_server_writes.py)."""
+        head = self.build_response_header()
+        self.wrote_header = True
+        self.content_bytes_written = len(data)
+        channel = self.channel
+        rest: bytes | None = None
+        with channel.outbuf_lock:  # the main loop flushes under this lock too
+            if self.answered:  # the watchdog has answered in the meantime
+                return
+            if channel.connected and channel.total_outbufs_len == 0:
+                try:
+                    sent = channel.socket.sendmsg([head, data])
+                except OSError:  # would block, or a connection gone: left to waitress, which knows both
+                    sent = 0
+                if sent == len(head) + len(data):
+                    channel.last_activity = time.time()
+                    return
+                rest = (head + data)[sent:]
+        channel.write_soon(head + data if rest is None else rest)
 
     def finish(self):
         if self.answered:
