@@ -38,7 +38,7 @@ from werkzeug.security import safe_join
 from ecograph.engine import guard
 from ecograph.engine.job import DEFAULT_LAYER, Job
 from ecograph.errors import UsageError
-from ecograph.http import pages
+from ecograph.http import pages, ui_texts
 from ecograph.http.data import send_file_cached
 from ecograph.http.language import html_context
 from ecograph.http.pages import esc
@@ -382,24 +382,6 @@ def query_menu(h: pages.Html, entries: list[dict], selected: str) -> str:
             f'<button type="submit" class="menu-open">{h.bi("開く", "Open")}</button>{about}</form>')
 
 
-def ui_labels(lang: str) -> dict[str, str]:
-    """The texts query-ui.js writes into the page (labels of YASGUI's parts it mends, the error panel's words)."""
-    ja = lang == "ja"
-    return {
-        "error": "エラー" if ja else "Error", "hint": "ヒント" if ja else "Hint", "at": "位置" if ja else "At",
-        "line": "行" if ja else "line", "column": "列" if ja else "column",
-        "editor": "SPARQL クエリエディタ" if ja else "SPARQL query editor",
-        "endpoint": "SPARQL エンドポイント" if ja else "SPARQL endpoint",
-        "filter": "結果を絞り込む" if ja else "Filter query results",
-        "pageSize": "1ページの行数" if ja else "Rows per page",
-        "run": "クエリを実行" if ja else "Run query",
-        "share": "クエリのリンクを共有" if ja else "Share a link to the query",
-        "settings": "リクエストの設定" if ja else "Request settings",
-        "clear": "エンドポイントを消去" if ja else "Clear the endpoint",
-        "query": "クエリ" if ja else "Query", "class": "クラス" if ja else "class", "property": "プロパティ" if ja else "property",
-    }
-
-
 def editor_state(entries: list[dict]) -> tuple[str, str]:
     """(selected named query, editor text) for this request: ?query= first, then ?named=, else the first query."""
     text = request.args.get("query")
@@ -423,7 +405,7 @@ def ui_page(h: pages.Html, release: str, has_build: bool, rich: bool | None = No
     if rich:
         prefixes = {p: str(ns) for p, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1])))}  # longest first
         config = {"endpoint": f"{h.root}/sparql", "terms": f"{h.root}/ontology/terms.json?v={release}", "prefixes": prefixes,
-                  "initialQuery": text, "named": selected, "queries": entries, "lang": h.order[0], "labels": ui_labels(h.order[0])}
+                  "initialQuery": text, "named": selected, "queries": entries, "lang": h.order[0], "labels": ui_texts.labels(h.order[0])}
         head = (f'<link rel="stylesheet" href="{esc(static_url(YASGUI_CSS))}">{head}'
                 f'<script type="application/json" id="ecograph-ui-config">{_json_for_script(config)}</script>'
                 f'<script defer src="{esc(static_url(YASGUI_JS))}"></script>'

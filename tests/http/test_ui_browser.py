@@ -174,6 +174,43 @@ def test_wide_results_scroll_inside_their_own_box(server, tmp_path):
             assert box[0] > box[1] or width == 1280, box
 
 
+_YASR_WORDS = """() => { const yasr = document.querySelector('.yasr'); const out = [];
+  const walker = document.createTreeWalker(yasr, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.parentElement.closest('td, th, pre, .CodeMirror') && n.nodeValue.trim()) out.push(n.nodeValue.trim());
+  }
+  yasr.querySelectorAll('[title], [placeholder], [aria-label]').forEach(e => ['title', 'placeholder', 'aria-label']
+    .forEach(a => { if (e.getAttribute(a)) out.push(e.getAttribute(a)); }));
+  return out; }"""
+# what YASGUI writes in English around its results (its tabs, controls, buttons, DataTables' lines and labels)
+_YASGUI_ENGLISH = re.compile(r"\b(Table|Response|Simple view|Ellipse|Page size|All|results? in|seconds?|Showing|entries|"
+                             r"Download|Show all|Filter|Activate to sort|pagination|First|Previous|Next|Last|documentation)\b")
+
+
+def test_yasguis_own_words_are_in_the_pages_language(server, tmp_path):
+    """On a Japanese page YASGUI's result views, controls and what a screen reader reads of them are Japanese; the
+    results themselves are never touched (an English label stays English); on an English page nothing changes."""
+    seen = {}
+    for lang in ("ja", "en"):
+        with browser_page(tmp_path / f"profile-{lang}", locale={"ja": "ja-JP", "en": "en-US"}[lang], width=1280) as page:
+            page.goto(server + "/?named=coverage-stakeholder-phase", wait_until="load")
+            page.wait_for_selector(READY, timeout=20_000)
+            _run(page)
+            page.wait_for_function("() => /件|results/.test(document.querySelector('.yasr').innerText)", timeout=5_000)
+            seen[lang] = page.evaluate(_YASR_WORDS)
+            cells = page.locator(".yasr_results table tbody td").all_inner_texts()
+            assert any(c.startswith("academia") for c in cells) and any(c.startswith("アカデミア") for c in cells)
+    english = [w for w in seen["ja"] if _YASGUI_ENGLISH.search(w)]
+    assert not english, english
+    for word in ("表", "応答", "簡易表示", "1ページの行数:", "すべて", "36 件中 1–36 件", "結果を絞り込む", "結果をダウンロード",
+                 "stakeholder_en: 選択すると並べ替えます", "次のページ"):
+        assert word in seen["ja"], (word, seen["ja"])
+    assert any(re.fullmatch(r"36 件・[\d.]+ 秒", w) for w in seen["ja"]), seen["ja"]
+    for word in ("Table", "Response", "Simple view", "Page size:", "All", "Showing 1 to 36 of 36 entries", "Download result"):
+        assert word in seen["en"], (word, seen["en"])
+    assert any(re.fullmatch(r"36 results in [\d.]+ seconds?", w) for w in seen["en"]), seen["en"]
+
+
 # ------------------------------------------------------------------ screenshots
 
 PAGES = (("home", "/"), ("queries", "/queries"), ("program-13", "/doc/id/program/13"))

@@ -183,6 +183,10 @@
     return /^https?:\/\//i.test(iri) ? iri : null;  // a javascript: IRI is valid RDF and never a link
   }
   var Table = Yasr.plugins.table;
+  if (labels.table) {  // DataTables' words (the line under the table, what a screen reader reads) in the page's language
+    var tableConfig = Table.defaults.tableConfig;
+    tableConfig.language = Object.assign({}, tableConfig.language, labels.table);
+  }
   Table.prototype.getUriLinkFromBinding = function (binding) {
     var short = curie(binding.value);
     var href = hrefOf(binding.value);
@@ -400,6 +404,56 @@
       panel.removeAttribute("aria-labelledby");
     }
   }
+
+  // YASGUI's own words in the page's language (labels.words: its English text -> the page's; labels.info: the
+  // words of "12 results in 0.034 seconds"; none in English). Only its controls are looked at: never a result
+  // cell, a column name, the raw response or an error.
+  var words = labels.words || {};
+  function translated(text) {
+    var trimmed = text.trim();
+    if (!trimmed) {
+      return null;
+    }
+    if (Object.prototype.hasOwnProperty.call(words, trimmed)) {
+      return text.replace(trimmed, words[trimmed]);
+    }
+    var info = labels.info && /^(?:(\d+) results?)?(?: ?(?:in|Response in) ([\d.]+) seconds?)?$/.exec(trimmed);
+    if (info && (info[1] || info[2])) {  // "12 results in 0.034 seconds", "Response in 0.2 seconds"
+      return [info[1] ? info[1] + " " + labels.info.results : "", info[2] ? info[2] + " " + labels.info.seconds : ""]
+        .filter(Boolean).join("・");
+    }
+    return null;
+  }
+  function translate() {
+    if (!labels.info) {
+      return;
+    }
+    Array.prototype.forEach.call(root.querySelectorAll(".yasr"), function (yasr) {
+      var walker = document.createTreeWalker(yasr, NodeFilter.SHOW_TEXT, {
+        acceptNode: function (node) {
+          var parent = node.parentElement;
+          return parent && parent.closest("td, th, pre, .CodeMirror, .ecograph-error")
+            ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+        }
+      });
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+        var text = translated(node.nodeValue);
+        if (text !== null && text !== node.nodeValue) {
+          node.nodeValue = text;
+        }
+      }
+      Array.prototype.forEach.call(yasr.querySelectorAll("[title], [placeholder], [aria-label]"), function (el) {
+        ["title", "placeholder", "aria-label"].forEach(function (name) {
+          var value = el.getAttribute(name);
+          var text = value && translated(value);
+          if (text && text !== value) {
+            el.setAttribute(name, text);
+          }
+        });
+      });
+    });
+  }
+
   var pending = false;
   new MutationObserver(function () {
     if (!pending) {
@@ -407,10 +461,12 @@
       window.requestAnimationFrame(function () {
         pending = false;
         mend();
+        translate();
       });
     }
   }).observe(root, { childList: true, subtree: true });
   mend();
+  translate();
 
   window.ecographYasgui = yasgui;
   root.setAttribute("data-ready", "true");
