@@ -443,6 +443,9 @@
         }
       }
       Array.prototype.forEach.call(yasr.querySelectorAll("[title], [placeholder], [aria-label]"), function (el) {
+        if (el.closest("td, pre, .CodeMirror, .ecograph-error")) {
+          return;
+        }
         ["title", "placeholder", "aria-label"].forEach(function (name) {
           var value = el.getAttribute(name);
           var text = value && translated(value);
