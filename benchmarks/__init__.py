@@ -1,7 +1,8 @@
 """The side-by-side benchmark of issue 5: the same data served by ecograph's HTTP endpoint, raw in-process
 pyoxigraph, rdflib-endpoint, rdflib in memory and (issue 6) Virtuoso, at several scales. Run it with `scripts/bench`.
 
-    workload.py   the named queries (and their parameters written into the text for rdflib) and point lookups
+    workload.py   the named queries (and their parameters written into the text for rdflib) and point lookups (as
+                  queries of one sampled resource, and as the throughput mix)
     data.py       the N-Quads file of a scale: the seed build plus synthetic triples (ecograph.tools.synth)
     engines.py    the engines: servers on loopback, in-memory engines in child processes; their memory (RSS, PSS)
     virtuoso.py   Virtuoso, and ecograph's front over it (where Virtuoso is installed)

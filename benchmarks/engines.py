@@ -228,8 +228,17 @@ def count_rows(data: bytes) -> int:
     return 1 if "boolean" in doc else len(doc["results"]["bindings"])
 
 
-def timed(client: Client, req: Request, limit: float) -> Outcome:
-    """Send one request; the time is the full answer read off the socket (JSON parsing is not counted)."""
+def count_triples(data: bytes, content_type: str | None) -> int | None:
+    """The triples of an RDF answer in the syntax its Content-Type names (None for one pyoxigraph does not read)."""
+    import pyoxigraph as ox
+
+    syntax = ox.RdfFormat.from_media_type((content_type or "").split(";")[0].strip())
+    return None if syntax is None else sum(1 for _ in ox.parse(data, format=syntax))
+
+
+def timed(client: Client, req: Request, limit: float, graphs: bool = False) -> Outcome:
+    """Send one request; the time is the full answer read off the socket (JSON parsing is not counted). With graphs,
+    an answer that is not SPARQL JSON results has its triples counted (after the time is taken)."""
     started = time.perf_counter()
     try:
         status, data, headers = client.request(req.method, req.path, req.body, req.headers, limit + SLACK_S)
@@ -245,11 +254,13 @@ def timed(client: Client, req: Request, limit: float) -> Outcome:
     if status != 200:
         return Outcome("error", took, message=f"HTTP {status}: {data[:300].decode(errors='replace')}")
     cache = headers.get("x-ecograph-cache")
-    if req.headers.get("Accept") == JSON_RESULTS:
-        try:
+    try:
+        if req.headers.get("Accept") == JSON_RESULTS:
             return Outcome("ok", took, count_rows(data), cache=cache)
-        except (ValueError, KeyError) as exc:
-            return Outcome("error", took, message=f"unreadable result: {exc}")
+        if graphs:
+            return Outcome("ok", took, count_triples(data, headers.get("content-type")), cache=cache)
+    except (ValueError, KeyError, SyntaxError) as exc:
+        return Outcome("error", took, message=f"unreadable result: {exc}")
     return Outcome("ok", took, None, cache=cache)
 
 
@@ -354,8 +365,12 @@ class Server(Memory):
     def point(self, text: str, describe: bool) -> Request:
         raise NotImplementedError
 
+    def request(self, q: Named) -> Request:
+        """How this engine is asked q: a named query as named(), a point lookup as point()."""
+        return self.point(q.text, q.graph) if q.group == "point" else self.named(q)
+
     def run(self, q: Named, client: Client) -> Outcome:
-        return timed(client, self.named(q), self.limit)
+        return timed(client, self.request(q), self.limit, graphs=True)
 
 
 class EcographServer(Server):

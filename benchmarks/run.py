@@ -20,7 +20,7 @@ from benchmarks import data as datasets
 from benchmarks import measure
 from benchmarks import virtuoso as vt
 from benchmarks.engines import BareServer, EcographServer, InProcess, RdflibEndpointServer
-from benchmarks.workload import GROUPS, POINT_FORMS, TARGET_GROUPS, Named, named_queries, point_query
+from benchmarks.workload import GROUPS, POINT_FORMS, TARGET_GROUPS, Named, at_point, named_queries, point_query
 from ecograph.settings import PROJECT_ROOT
 
 # rdflib runs before rdflib-endpoint: a query rdflib in memory could not answer within the limit is not sent to
@@ -119,7 +119,8 @@ def run_engine(engine, scale: datasets.ScaleData, queries: list[Named], options:
 def mixes(engine, scale: datasets.ScaleData, queries: list[Named]) -> dict[str, list]:
     """The requests of the throughput mixes, as the engine is asked them."""
     point = [engine.point(point_query(form, iri), form == "describe") for iri in scale.lookups for form in POINT_FORMS]
-    analytic = [engine.named(q) for q in queries if q.group in TARGET_GROUPS] or [engine.named(q) for q in queries]
+    analytic = ([engine.named(q) for q in queries if q.group in TARGET_GROUPS]
+                or [engine.named(q) for q in queries if q.group != "point"] or [engine.request(q) for q in queries])
     return {"point": point, "analytic": analytic}
 
 
@@ -263,17 +264,18 @@ def run(options: Options) -> dict:
             if build["status"] == "ok" or build["status"].startswith("not run"):
                 previous_build = {"label": label, "quads": scale.quads, "result": build}
             engines = {}
+            scale_queries = at_point(queries, scale.lookups)  # the point lookups of one of this scale's resources
             paired = side_by_side_engines(options)
             for name in options.engines:
                 if name in paired and name in engines:
                     continue
                 if name in paired:
-                    engines.update(run_side_by_side(paired, scale, queries, options, logs,
+                    engines.update(run_side_by_side(paired, scale, scale_queries, options, logs,
                                                      {n: _skips(n, label, limited, engines) for n in paired}))
                     done = paired
                 else:
                     engine = make_engine(name, scale, logs, options.limit)
-                    engines[name] = run_engine(engine, scale, queries, options, _skips(name, label, limited, engines))
+                    engines[name] = run_engine(engine, scale, scale_queries, options, _skips(name, label, limited, engines))
                     done = [name]
                 for n in done:
                     pids.extend(engines[n].get("pids", []))

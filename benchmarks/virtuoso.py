@@ -194,7 +194,7 @@ class EcographVirtuosoServer(EcographServer):
     def run(self, q: Named, client: Client) -> Outcome:
         """A query stopped at the limit by the front may still run in Virtuoso (its MaxQueryExecutionTime does not
         stop every plan): Virtuoso is started again before the next query, as after a client-side timeout."""
-        outcome = timed(client, self.named(q), self.limit)
+        outcome = timed(client, self.request(q), self.limit, graphs=True)
         if outcome.status == "limit":
             outcome.stuck = True
         return outcome

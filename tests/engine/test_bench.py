@@ -19,15 +19,16 @@ from benchmarks import report
 from benchmarks import virtuoso as vt
 from benchmarks.data import combine, parse_scale
 from benchmarks.engines import alive
-from benchmarks.workload import inline, named_queries
+from benchmarks.workload import POINT_LOOKUPS, at_point, inline, named_queries
 from ecograph.settings import PROJECT_ROOT
 
 VIRTUOSO = vt.ENGINES if vt.missing() is None else ()  # run where Virtuoso is installed (scripts/test installs it)
 ENGINES = ("ecograph", "ecograph-uncached", "bare", "pyoxigraph", "pyoxigraph-disk", "rdflib-endpoint", "rdflib", *VIRTUOSO)
 HTTP = ("ecograph", "ecograph-uncached", "bare", "rdflib-endpoint", *VIRTUOSO)
-# quick on every engine, plus one that rdflib takes seconds over (so the time limit may be exercised) and one
-# where rdflib departs from SPARQL (money-by-kind: a sub-SELECT inside OPTIONAL)
-QUERIES = ("coverage-program-phase", "coverage-stakeholder-phase", "gaps-milestones", "gaps-stakeholder-phase", "money-by-kind")
+# quick on every engine, plus one that rdflib takes seconds over (so the time limit may be exercised), one where
+# rdflib departs from SPARQL (money-by-kind: a sub-SELECT inside OPTIONAL), and the point lookups as rows and as a graph
+QUERIES = ("coverage-program-phase", "coverage-stakeholder-phase", "gaps-milestones", "gaps-stakeholder-phase", "money-by-kind",
+           "point-select", "point-construct")
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -186,6 +187,23 @@ def test_synthetic_triples_join_the_seed_in_their_graphs(tmp_path):
     graphs = sorted(q.graph_name.value.rsplit("/", 1)[-1] for q in quads)
     assert graphs == ["interpreted", "ontology", "stated", "stated"]
     assert sample == ["https://e.org/s1", "https://e.org/s2"]
+
+
+def test_point_lookups_are_asked_of_one_resource_of_each_scale(bench):
+    """The point lookups are measured as queries of the first resource the scale sampled, every engine asked the
+    same text (HTTP engines as they are asked point lookups: a graph as Turtle, its triples counted)."""
+    queries = named_queries(PROJECT_ROOT / "queries")
+    assert [q.name for q in queries if q.group == "point"] == list(POINT_LOOKUPS)
+    scaled = at_point(queries, ["https://e.org/a", "https://e.org/b"])
+    point = {q.name: q for q in scaled if q.group == "point"}
+    assert point["point-select"].text == point["point-select"].inlined == "SELECT ?p ?o WHERE { <https://e.org/a> ?p ?o }"
+    assert point["point-construct"].graph and "CONSTRUCT { <https://e.org/a> ?p ?o }" in point["point-construct"].text
+    assert [q.name for q in scaled if q.group != "point"] == [q.name for q in queries if q.group != "point"]
+    assert not [q for q in at_point(queries, []) if q.group == "point"]  # a scale that sampled nothing has none
+    [scale] = bench[0]["scales"]
+    for name in POINT_LOOKUPS:
+        assert scale["rows"][name]["agree"], scale["rows"][name]
+        assert scale["engines"]["ecograph-uncached"]["queries"][name]["rows"] > 0
 
 
 def test_parameters_written_in_give_the_same_answers_on_the_seed(bench):
