@@ -1,5 +1,6 @@
 """What the engines are asked: the named coverage, gap, money and support-finder queries with their default
-parameters, and the point lookups of the throughput phase.
+parameters, two point lookups measured as queries (the statements of one sampled resource, as rows and as a
+graph), and the point lookups of the throughput phase.
 
 ecograph and raw pyoxigraph bind a named query's parameters as substitutions (the variable is replaced by the
 value everywhere, sub-selects included, as ecograph's /queries/NAME does). rdflib-endpoint has no way to pass
