@@ -92,7 +92,7 @@ class WatchedTask(WSGITask):
         self.wrote_header = True
         self.content_bytes_written = len(data)
         channel = self.channel
-        rest: bytes | None = None
+        sent = 0
         with channel.outbuf_lock:  # the main loop flushes under this lock too
             if self.answered:  # the watchdog has answered in the meantime
                 return
@@ -104,8 +104,13 @@ class WatchedTask(WSGITask):
                 if sent == len(head) + len(data):
                     channel.last_activity = time.time()
                     return
-                rest = (head + data)[sent:]
-        channel.write_soon(head + data if rest is None else rest)
+        if sent == 0:  # nothing went out: both to waitress's buffers, as it writes them
+            channel.write_soon(head)
+            channel.write_soon(data)
+        elif sent < len(head):
+            channel.write_soon(head[sent:] + data)
+        else:  # the rest of the body, copied once
+            channel.write_soon(data[sent - len(head):])
 
     def finish(self):
         if self.answered:
