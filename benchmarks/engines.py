@@ -14,6 +14,8 @@
 - `rdflib`: an in-memory rdflib Dataset (union default graph) in a child process, the same text as rdflib-endpoint;
 - `bare`: benchmarks/bare.py, the least an endpoint over pyoxigraph can be (Flask under gunicorn, two pre-forked
   workers), queried over loopback HTTP like rdflib-endpoint: what ecograph's request path costs beyond serving;
+- `wire`: benchmarks/wire.py, raw pyoxigraph behind the standard library's HTTP server, asked what raw pyoxigraph
+  is asked (named queries at /queries/NAME): what answering over loopback HTTP costs at the least on this machine;
 - `virtuoso` and `ecograph-virtuoso`: Virtuoso's own endpoint, and ecograph's front over it (benchmarks/virtuoso.py).
 
 Every server listens on 127.0.0.1 and is started and stopped by its process id. The in-process engines run in
@@ -444,6 +446,33 @@ class BareServer(RdflibEndpointServer):
 
     def floor_request(self) -> Request:
         return self.point("ASK {}", False)
+
+
+class WireServer(Server):
+    """benchmarks/wire.py: raw pyoxigraph behind the standard library's HTTP server (two processes sharing the store,
+    a thread per connection), asked what raw pyoxigraph is asked, over HTTP as ecograph is: what answering over
+    loopback HTTP costs at the least on this machine."""
+
+    name = "wire"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "benchmarks.wire", str(self.port), str(self.data)]
+
+    def env(self) -> dict:
+        return {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+
+    def ready_request(self) -> Request:
+        return Request("GET", "/healthz", None, {"Accept": "application/json"})
+
+    def floor_request(self) -> Request:
+        return self.point("ASK {}", False)
+
+    def named(self, q: Named) -> Request:
+        return Request("GET", f"/queries/{q.name}", None, {"Accept": JSON_RESULTS})
+
+    def point(self, text: str, describe: bool) -> Request:
+        accept = "text/turtle" if describe else JSON_RESULTS
+        return Request("GET", "/sparql?" + urllib.parse.urlencode({"query": text}), None, {"Accept": accept})
 
 
 # ------------------------------------------------------------------ in-process engines, each in a child process

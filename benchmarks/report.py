@@ -21,6 +21,9 @@ from ecograph.settings import PROJECT_ROOT
 
 PEERS = ("rdflib-endpoint", "rdflib")
 RAW = ("pyoxigraph", "pyoxigraph-disk")  # raw pyoxigraph in memory (issue 5's target) and on disk as ecograph stores it
+# the peers that serve raw pyoxigraph over HTTP with nothing of ecograph's: Flask under gunicorn (benchmarks/bare.py),
+# and the standard library's HTTP server (benchmarks/wire.py), what answering over HTTP costs at the least here
+SERVING_PEERS = ("bare", "wire")
 LIBRARIES = ("ecograph", "pyoxigraph", "rdflib", "rdflib-endpoint", "uvicorn", "fastapi", "starlette", "waitress", "gunicorn", "flask",
              "pyshacl", "owlrl")
 # Where rdflib answers differently from SPARQL 1.1 (and from pyoxigraph): expected, so reported apart from the
@@ -125,8 +128,9 @@ def compare(results: dict) -> None:
             if raw in engines and "queries" in eco and "queries" in engines[raw]:
                 ratios[raw] = _overhead(eco, engines[raw], names)
         scale["ratios"] = ratios
-        if "queries" in engines.get("bare", {}) and "queries" in engines.get("pyoxigraph", {}):
-            scale["bare_overhead"] = _overhead(engines["bare"], engines["pyoxigraph"], names)  # the floor of serving
+        if "queries" in engines.get("pyoxigraph", {}):  # what serving over HTTP adds with nothing of ecograph's
+            scale["peer_overhead"] = {peer: _overhead(engines[peer], engines["pyoxigraph"], names)
+                                      for peer in SERVING_PEERS if "queries" in engines.get(peer, {})}
         if "queries" in engines.get("virtuoso", {}):
             for mine, key in ((eco, "virtuoso"), (engines.get("ecograph-virtuoso", {}), "ecograph-virtuoso")):
                 if "queries" in mine:
@@ -342,8 +346,8 @@ def _scale_md(scale: dict, results: dict, limit_ms: float) -> list[str]:
     peers = [p for p in PEERS if p in ratios]
     me = ratios.get("ecograph", "ecograph")
     versus = [(who, key) for who, key in ((me, "virtuoso"), ("ecograph-virtuoso", "ecograph-virtuoso")) if key in ratios]
-    bare = scale.get("bare_overhead")
-    heads = ([f"{me} ÷ {r} (ms added)" for r in raws] + (["bare ÷ pyoxigraph (ms added)"] if bare else [])
+    served = scale.get("peer_overhead", {})
+    heads = ([f"{me} ÷ {r} (ms added)" for r in raws] + [f"{peer} ÷ pyoxigraph (ms added)" for peer in served]
              + [f"{p} ÷ {me}" for p in peers] + [f"{who} ÷ virtuoso (ms added)" for who, _ in versus])
     if heads:
         out += ["", "| query | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]
@@ -352,8 +356,8 @@ def _scale_md(scale: dict, results: dict, limit_ms: float) -> list[str]:
         for r in raws:
             v = ratios[r]["per_query"].get(name)
             cells.append("–" if v is None else f"{_fmt(v['x'], 2)}{'' if v['meets'] else ' ✗'} ({v['added_ms']:+,.1f})")
-        if bare:
-            v = bare["per_query"].get(name)
+        for peer in served.values():
+            v = peer["per_query"].get(name)
             cells.append("–" if v is None else f"{_fmt(v['x'], 2)} ({v['added_ms']:+,.1f})")
         for p in peers:
             v = ratios[p]["per_query"].get(name)
@@ -377,14 +381,15 @@ def _scale_md(scale: dict, results: dict, limit_ms: float) -> list[str]:
         out.append(f"\n{me} vs raw pyoxigraph in memory: {r['meets']} of {r['of']} queries within issue 5's target "
                    "(≤ 1.3× for queries over 10 ms, < 2 ms added for the others; ✗ marks the others). Against pyoxigraph-disk, the "
                    "same engine on a store like ecograph's, the ratio is what ecograph's serving adds beyond its storage."
-                   + (" The bare peer's column is what serving over loopback HTTP adds at the least (the client's request and "
-                      "reading the answer included)." if bare else ""))
+                   + (" The bare peer (Flask under gunicorn) and the wire peer (the standard library's HTTP server) serve raw "
+                      "pyoxigraph with nothing of ecograph's; the wire peer's column is what answering over loopback HTTP adds "
+                      "at the least on this machine (the client's request and reading the answer included)." if served else ""))
     notes = [f"{n}: {r.get('explained') or 'UNEXPLAINED'}" for n, r in scale["rows"].items() if not r["agree"]]
     if notes:
         out.append("\nRow counts that differ: " + "; ".join(notes) + ".")
     out += _floor_md(engines)
     out += _throughput_md(engines)
-    out += _bare_md(engines, me)
+    out += _peers_md(engines, me)
     return out + [""]
 
 
@@ -403,16 +408,21 @@ def _floor_md(engines: dict) -> list[str]:
             + ". Every query over HTTP pays it; raw pyoxigraph in process does not."]
 
 
-def _bare_md(engines: dict, me: str) -> list[str]:
-    """ecograph's throughput as a share of the bare peer's (benchmarks/bare.py), measured in the same run."""
-    bare = engines.get("bare", {}).get("throughput", {})
+PEER_TEXT = {"bare": "Flask + pyoxigraph under gunicorn, no guard, limit, cache or metrics: benchmarks/bare.py",
+             "wire": "pyoxigraph behind the standard library's HTTP server, a thread per connection, nothing else: benchmarks/wire.py"}
+
+
+def _peers_md(engines: dict, me: str) -> list[str]:
+    """ecograph's throughput as a share of each serving peer's (SERVING_PEERS), measured in the same run."""
     mine = engines.get(me, {}).get("throughput", {})
-    parts = [f"{mix} {_fmt(mine[mix]['req_per_s'])} against {_fmt(t['req_per_s'])} req/s ({mine[mix]['req_per_s'] / t['req_per_s']:.2f}×)"
-             for mix, t in bare.items() if mix in mine and t.get("req_per_s") and mine[mix].get("req_per_s")]
-    if not parts:
-        return []
-    return ["", f"{me} against the bare peer (Flask + pyoxigraph under gunicorn, no guard, limit, cache or metrics: "
-                f"benchmarks/bare.py): " + "; ".join(parts) + "."]
+    out = []
+    for peer in SERVING_PEERS:
+        theirs = engines.get(peer, {}).get("throughput", {})
+        parts = [f"{mix} {_fmt(mine[mix]['req_per_s'])} against {_fmt(t['req_per_s'])} req/s ({mine[mix]['req_per_s'] / t['req_per_s']:.2f}×)"
+                 for mix, t in theirs.items() if mix in mine and t.get("req_per_s") and mine[mix].get("req_per_s")]
+        if parts:
+            out += ["", f"{me} against the {peer} peer ({PEER_TEXT[peer]}): " + "; ".join(parts) + "."]
+    return out
 
 
 def _versus_cell(v: dict | None) -> str:
@@ -564,10 +574,12 @@ def _targets_15_md(big: dict, me: str) -> list[str]:
         if small:
             most = max(small, key=lambda n: small[n]["added_ms"])
             floor = floors(engines)
-            seen = "; HTTP floor here: " + ", ".join(f"{n} {floor[n]:.2f} ms" for n in (me, "bare") if n in floor) if floor else ""
+            seen = ("; HTTP floor here: " + ", ".join(f"{n} {floor[n]:.2f} ms" for n in (me, *SERVING_PEERS) if n in floor)
+                    if floor else "")
             out.append(f"| issue 15: ≤ 1 ms added over raw pyoxigraph (p50), queries under 10 ms | "
                        f"{sum(v['meets_15'] for v in small.values())} of {len(small)} (most added: "
-                       f"{small[most]['added_ms']:+.2f} ms, {most}{seen}) | {_yes(all(v['meets_15'] for v in small.values()))} |")
+                       f"{small[most]['added_ms']:+.2f} ms, {most}{seen}){_beyond_wire(big, small)} | "
+                       f"{_yes(all(v['meets_15'] for v in small.values()))} |")
         if large:
             worst = max(large, key=lambda n: large[n]["x"] or 0)
             out.append(f"| issue 15: ≤ 1.3× raw pyoxigraph, queries of 10 ms or more | "
@@ -578,14 +590,15 @@ def _targets_15_md(big: dict, me: str) -> list[str]:
         least = min(r["per_query"], key=lambda n: r["per_query"][n]["x"])
         x = r["per_query"][least]["x"]
         theirs = engines.get("rdflib-endpoint", {}).get("queries", {}).get(least, {}).get("p50_ms")
-        floor = floors(engines).get(me)
-        below = (f"; rdflib-endpoint answers it in {theirs:.2f} ms, so 10× would be {theirs / 10:.2f} ms, under {me}'s "
-                 f"HTTP floor of {floor:.2f} ms" if x < 10 and theirs and floor and theirs / 10 < floor else "")
+        floor = floors(engines)
+        under = [f"{n}'s {floor[n]:.2f} ms" for n in (me, "wire") if n in floor and theirs and theirs / 10 < floor[n]]
+        below = (f"; rdflib-endpoint answers it in {theirs:.2f} ms, so 10× would be {theirs / 10:.2f} ms, under the HTTP "
+                 f"floor of {' and '.join(under)}" if x < 10 and under else "")
         out.append(f"| issue 15: every query ≥ 10× faster than rdflib-endpoint | least {x:,.1f}× ({least}{below}) | {_yes(x >= 10)} |")
     t = engines.get(me, {}).get("throughput", {}).get("point")
     if t:
-        bare = engines.get("bare", {}).get("throughput", {}).get("point")
-        peer = f"; the bare peer {_fmt(bare['req_per_s'])} req/s in this run" if bare else ""
+        peers = [(n, p) for n in SERVING_PEERS if (p := engines.get(n, {}).get("throughput", {}).get("point"))]
+        peer = "".join(f"; the {n} peer {_fmt(p['req_per_s'])} req/s in this run" for n, p in peers)
         out.append(f"| issue 15: point lookups at {label}, 8 clients, ≥ {POINT_TARGET:,} req/s | {_fmt(t['req_per_s'])} req/s{peer} | "
                    f"{_yes(t['req_per_s'] >= POINT_TARGET)} |")
     raw = engines.get("pyoxigraph", {}).get("serving_pss_mib")
@@ -594,6 +607,23 @@ def _targets_15_md(big: dict, me: str) -> list[str]:
         out.append(f"| issue 15: serving in ≤ 1.2× the PSS of raw pyoxigraph | {pss:,.0f} against {raw:,.0f} MiB "
                    f"({pss / raw:.2f}×) | {_yes(pss <= 1.2 * raw)} |")
     return out
+
+
+def _beyond_wire(big: dict, small: dict) -> str:
+    """What the wire peer (raw pyoxigraph behind the standard library's HTTP server) adds itself over the same small
+    queries, and what ecograph adds beyond it: the share of the added time that is HTTP on this machine."""
+    wire = big.get("peer_overhead", {}).get("wire")
+    if not wire:
+        return ""
+    both = [n for n in small if n in wire["per_query"]]
+    if not both:
+        return ""
+    theirs = {n: wire["per_query"][n]["added_ms"] for n in both}
+    beyond = sorted(small[n]["added_ms"] - theirs[n] for n in both)
+    worst = max(theirs, key=theirs.get)
+    return (f"; the wire peer itself: {sum(theirs[n] <= 1 for n in both)} of {len(both)} within 1 ms (most added "
+            f"{theirs[worst]:+.2f} ms, {worst}); beyond the wire peer, median {beyond[len(beyond) // 2]:+.2f} ms, "
+            f"most {beyond[-1]:+.2f} ms")
 
 
 def growth(results: dict) -> list[dict]:
@@ -624,7 +654,7 @@ def _yes(met: bool) -> str:
 
 COLOURS = {"ecograph": "#1f77b4", "ecograph-uncached": "#9467bd", "pyoxigraph": "#2ca02c", "pyoxigraph-disk": "#17becf",
            "rdflib-endpoint": "#d62728", "rdflib": "#ff7f0e", "virtuoso": "#8c564b", "ecograph-virtuoso": "#e377c2",
-           "bare": "#7f7f7f"}
+           "bare": "#7f7f7f", "wire": "#bcbd22"}
 
 
 def svg(results: dict) -> str:
@@ -730,7 +760,7 @@ def summary(results: dict) -> str:
             added = [v["added_ms"] for v in r["pyoxigraph"]["per_query"].values()]
             parts.append(f"vs raw pyoxigraph: {r['pyoxigraph']['meets']}/{r['pyoxigraph']['of']} within target, "
                          f"added ms median {_fmt(sorted(added)[len(added) // 2] if added else None, 2)}")
-        for name in ("ecograph", "ecograph-uncached", "bare", "virtuoso"):
+        for name in ("ecograph", "ecograph-uncached", *SERVING_PEERS, "virtuoso"):
             for mix, t in scale["engines"].get(name, {}).get("throughput", {}).items():
                 parts.append(f"{name} {mix} {_fmt(t['req_per_s'])} req/s")
         lines.append("  ".join(parts))

@@ -1,6 +1,6 @@
 """One benchmark run: at each scale, the same N-Quads file served by every engine, each measured for load time, the
 named queries, throughput (the HTTP engines) and peak memory; and the build of the scale's project with its time
-budget. The engines the targets compare (SIDE_BY_SIDE: ecograph, its bare peer, raw pyoxigraph) are all up at once
+budget. The engines the targets compare (SIDE_BY_SIDE: ecograph, its bare and wire peers, raw pyoxigraph) are all up at once
 and take turns, request by request for the named queries and in short spells for throughput, so that a slower or
 faster minute of a shared machine falls on all of them alike; the others (rdflib, rdflib-endpoint, Virtuoso) run
 one at a time. Only one engine is ever asked something at a time, so none shares the two cores with another's work."""
@@ -19,17 +19,17 @@ from pathlib import Path
 from benchmarks import data as datasets
 from benchmarks import measure
 from benchmarks import virtuoso as vt
-from benchmarks.engines import BareServer, EcographServer, InProcess, RdflibEndpointServer
+from benchmarks.engines import BareServer, EcographServer, InProcess, RdflibEndpointServer, WireServer
 from benchmarks.workload import GROUPS, POINT_FORMS, TARGET_GROUPS, Named, at_point, named_queries, point_query
 from ecograph.settings import PROJECT_ROOT
 
 # rdflib runs before rdflib-endpoint: a query rdflib in memory could not answer within the limit is not sent to
 # rdflib-endpoint (the same engine behind HTTP) at that scale, which would only cost a restart and a reload.
 # virtuoso runs before ecograph-virtuoso for the same reason (the same engine behind ecograph's front).
-ENGINES = ("ecograph", "ecograph-uncached", "bare", "pyoxigraph", "pyoxigraph-disk", "rdflib", "rdflib-endpoint", *vt.ENGINES)
+ENGINES = ("ecograph", "ecograph-uncached", "bare", "wire", "pyoxigraph", "pyoxigraph-disk", "rdflib", "rdflib-endpoint", *vt.ENGINES)
 # Measured side by side (all up at once, taking turns; run_side_by_side): the engines whose ratios the targets are
 # stated in, all fast enough that none is left busy with a query nobody waits for while another is measured.
-SIDE_BY_SIDE = ("ecograph", "ecograph-uncached", "bare", "pyoxigraph", "pyoxigraph-disk")
+SIDE_BY_SIDE = ("ecograph", "ecograph-uncached", "bare", "wire", "pyoxigraph", "pyoxigraph-disk")
 
 
 def default_engines() -> tuple[str, ...]:
@@ -88,6 +88,8 @@ def make_engine(name: str, scale: datasets.ScaleData, logs: Path, limit: float):
         return RdflibEndpointServer(scale.nquads, scale.root, logs, limit)
     if name == "bare":
         return BareServer(scale.nquads, scale.root, logs, limit)
+    if name == "wire":
+        return WireServer(scale.nquads, scale.root, logs, limit)
     return InProcess(name, scale.nquads, limit, logs.parent / f"scratch-{name}")
 
 

@@ -23,8 +23,8 @@ from benchmarks.workload import POINT_LOOKUPS, at_point, inline, named_queries
 from ecograph.settings import PROJECT_ROOT
 
 VIRTUOSO = vt.ENGINES if vt.missing() is None else ()  # run where Virtuoso is installed (scripts/test installs it)
-ENGINES = ("ecograph", "ecograph-uncached", "bare", "pyoxigraph", "pyoxigraph-disk", "rdflib-endpoint", "rdflib", *VIRTUOSO)
-HTTP = ("ecograph", "ecograph-uncached", "bare", "rdflib-endpoint", *VIRTUOSO)
+ENGINES = ("ecograph", "ecograph-uncached", "bare", "wire", "pyoxigraph", "pyoxigraph-disk", "rdflib-endpoint", "rdflib", *VIRTUOSO)
+HTTP = ("ecograph", "ecograph-uncached", "bare", "wire", "rdflib-endpoint", *VIRTUOSO)
 # quick on every engine, plus one that rdflib takes seconds over (so the time limit may be exercised), one where
 # rdflib departs from SPARQL (money-by-kind: a sub-SELECT inside OPTIONAL), and the point lookups as rows and as a graph
 QUERIES = ("coverage-program-phase", "coverage-stakeholder-phase", "gaps-milestones", "gaps-stakeholder-phase", "money-by-kind",
@@ -75,7 +75,7 @@ def test_throughput_build_and_machine_are_recorded(bench):
         assert set(engines[name]["throughput"]) == {"point", "analytic"}
         floor = engines[name]["http_floor"]  # the cheapest query (ASK {}), for the "ms added" targets
         assert floor["status"] == "ok" and floor["runs"] == 400 and 0 < floor["p10_ms"] <= floor["p50_ms"]
-    for name in ("ecograph", "ecograph-uncached", "bare", *VIRTUOSO):
+    for name in ("ecograph", "ecograph-uncached", "bare", "wire", *VIRTUOSO):
         for mix in ("point", "analytic"):
             assert engines[name]["throughput"][mix]["ok"] > 0
             assert engines[name]["throughput"][mix]["errors"] == 0, engines[name]["throughput"][mix]["error_samples"]
@@ -89,10 +89,10 @@ def test_throughput_build_and_machine_are_recorded(bench):
         assert {"main", "virtuoso"} <= {p["role"] for p in engines["ecograph-virtuoso"]["processes"]}
     assert {"cpu", "cores", "ram_gib", "python", "versions"} <= set(results["machine"])
     # the engines the targets compare were up at once and took turns (their ratios share the machine's minutes)
-    paired = ["ecograph", "ecograph-uncached", "bare", "pyoxigraph", "pyoxigraph-disk"]
+    paired = ["ecograph", "ecograph-uncached", "bare", "wire", "pyoxigraph", "pyoxigraph-disk"]
     assert results["settings"]["side_by_side"] == paired
     assert all(engines[name]["side_by_side"] == paired for name in paired)
-    assert all(engines[name]["throughput"][mix]["turns"] == 4 for name in ("ecograph", "ecograph-uncached", "bare") for mix in ("point", "analytic"))
+    assert all(engines[name]["throughput"][mix]["turns"] == 4 for name in ("ecograph", "ecograph-uncached", "bare", "wire") for mix in ("point", "analytic"))
     assert "side_by_side" not in engines["rdflib-endpoint"]
 
 
@@ -101,7 +101,8 @@ def test_markdown_svg_and_json_are_written_and_well_formed(bench):
     markdown = (out / "latest.md").read_text(encoding="utf-8")
     assert "| coverage-program-phase |" in markdown and "| ecograph |" in markdown and "Targets of issues 5 and 15" in markdown
     assert "ecograph-uncached against the bare peer" in markdown and "| issue 15: point lookups at seed" in markdown
-    assert "| bare ÷ pyoxigraph (ms added) |" in markdown  # the least that serving over HTTP adds
+    assert "| bare ÷ pyoxigraph (ms added) | wire ÷ pyoxigraph (ms added) |" in markdown  # what serving over HTTP adds
+    assert "ecograph-uncached against the wire peer" in markdown and "; the wire peer itself: " in markdown
     assert "| issue 15: ≤ 1 ms added over raw pyoxigraph" in markdown and "| issue 15: serving in ≤ 1.2× the PSS" in markdown
     assert "were measured side by side: all up at once" in markdown
     assert "HTTP floor, the round trip of the cheapest query, ASK {}" in markdown and "HTTP floor here: ecograph-uncached " in markdown
