@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.workload import Named, prefixes
+from benchmarks.workload import Named
 
 JSON_RESULTS = "application/sparql-results+json"
 SLACK_S = 2.0  # beyond the time limit, before the client gives up on an engine that does not stop by itself
@@ -500,10 +500,14 @@ def _load_pyoxigraph_disk(path: str, scratch: str):
 def _query_pyoxigraph(store, job: dict) -> int:
     import pyoxigraph as ox
 
+    from ecograph.engine.workers import prefixes_used
+    from ecograph.namespaces import PREFIX_MAP
     from ecograph.rdf.terms import to_ox
 
     subs = {ox.Variable(k): to_ox(v) for k, v in job["substitutions"].items()}
-    result = store.query(job["text"], prefixes=job["prefixes"], substitutions=subs or None, use_default_graph_as_union=True)
+    # the project's prefixes, of which pyoxigraph is given those the text may use, as by ecograph's workers
+    result = store.query(job["text"], prefixes=prefixes_used(job["text"], PREFIX_MAP), substitutions=subs or None,
+                         use_default_graph_as_union=True)
     if isinstance(result, ox.QueryBoolean):
         return 1
     return _read(result)
@@ -613,7 +617,7 @@ class InProcess(Memory):
         return [self.process.pid] if self.process is not None and self.process.is_alive() else []
 
     def run(self, q: Named, client=None) -> Outcome:
-        self.conn.send({"text": q.text, "prefixes": prefixes(), "substitutions": q.substitutions, "inlined": q.inlined,
+        self.conn.send({"text": q.text, "substitutions": q.substitutions, "inlined": q.inlined,
                         "limit": self.limit})
         if not self.conn.poll(self.limit + SLACK_S):
             return Outcome("limit", self.limit, message="stopped at the time limit", stuck=True)
