@@ -448,31 +448,18 @@ class BareServer(RdflibEndpointServer):
         return self.point("ASK {}", False)
 
 
-class WireServer(Server):
+class WireServer(BareServer):
     """benchmarks/wire.py: raw pyoxigraph behind the standard library's HTTP server (two processes sharing the store,
-    a thread per connection), asked what raw pyoxigraph is asked, over HTTP as ecograph is: what answering over
-    loopback HTTP costs at the least on this machine."""
+    a thread per connection): what answering over loopback HTTP costs at the least on this machine. Asked as the
+    bare peer is, but its named queries by name (GET /queries/NAME), with the substitutions raw pyoxigraph runs."""
 
     name = "wire"
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "benchmarks.wire", str(self.port), str(self.data)]
 
-    def env(self) -> dict:
-        return {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-
-    def ready_request(self) -> Request:
-        return Request("GET", "/healthz", None, {"Accept": "application/json"})
-
-    def floor_request(self) -> Request:
-        return self.point("ASK {}", False)
-
     def named(self, q: Named) -> Request:
         return Request("GET", f"/queries/{q.name}", None, {"Accept": JSON_RESULTS})
-
-    def point(self, text: str, describe: bool) -> Request:
-        accept = "text/turtle" if describe else JSON_RESULTS
-        return Request("GET", "/sparql?" + urllib.parse.urlencode({"query": text}), None, {"Accept": accept})
 
 
 # ------------------------------------------------------------------ in-process engines, each in a child process
