@@ -39,7 +39,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from benchmarks.workload import Named
+from ecograph.engine.workers import prefixes_used
+from ecograph.namespaces import PREFIX_MAP
+from ecograph.rdf.terms import to_ox
 
 JSON_RESULTS = "application/sparql-results+json"
 SLACK_S = 2.0  # beyond the time limit, before the client gives up on an engine that does not stop by itself
@@ -232,8 +237,6 @@ def count_rows(data: bytes) -> int:
 
 def count_triples(data: bytes, content_type: str | None) -> int | None:
     """The triples of an RDF answer in the syntax its Content-Type names (None for one pyoxigraph does not read)."""
-    import pyoxigraph as ox
-
     syntax = ox.RdfFormat.from_media_type((content_type or "").split(";")[0].strip())
     return None if syntax is None else sum(1 for _ in ox.parse(data, format=syntax))
 
@@ -465,8 +468,6 @@ class WireServer(BareServer):
 # ------------------------------------------------------------------ in-process engines, each in a child process
 
 def _load_pyoxigraph(path: str, scratch: str):
-    import pyoxigraph as ox
-
     store = ox.Store()
     store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
     return store
@@ -474,8 +475,6 @@ def _load_pyoxigraph(path: str, scratch: str):
 
 def _load_pyoxigraph_disk(path: str, scratch: str):
     """As ecograph's serving store is made (serving.py): an on-disk store, bulk-loaded, optimised, opened read-only."""
-    import pyoxigraph as ox
-
     store = ox.Store(scratch)
     store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
     store.flush()
@@ -485,12 +484,7 @@ def _load_pyoxigraph_disk(path: str, scratch: str):
 
 
 def _query_pyoxigraph(store, job: dict) -> int:
-    import pyoxigraph as ox
-
-    from ecograph.engine.workers import prefixes_used
-    from ecograph.namespaces import PREFIX_MAP
-    from ecograph.rdf.terms import to_ox
-
+    """One query of the child, timed as a whole: what it needs is imported once, with this module."""
     subs = {ox.Variable(k): to_ox(v) for k, v in job["substitutions"].items()}
     # the project's prefixes, of which pyoxigraph is given those the text may use, as by ecograph's workers
     result = store.query(job["text"], prefixes=prefixes_used(job["text"], PREFIX_MAP), substitutions=subs or None,
