@@ -14,7 +14,7 @@ import time
 
 import pytest
 import waitress
-from waitress import buffers
+from waitress import buffers, wasyncore
 
 from ecograph.http.server import create_server
 from ecograph.settings import Settings
@@ -66,17 +66,25 @@ def _run(server) -> threading.Thread:
     return thread
 
 
+def _stop(server, thread: threading.Thread) -> None:
+    """Close the server from its own loop thread (a trigger thunk), so the loop never waits in select on a descriptor
+    another thread closed (EBADF in the server thread: pytest reports it at the next test); the loop ends when its
+    map is empty."""
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    thread.join(10)
+    assert not thread.is_alive(), "the server's loop did not end"
+    server.task_dispatcher.shutdown()
+
+
 @pytest.fixture(scope="module")
 def servers():
     """(ecograph's port, plain waitress's port), both serving _app."""
     ours = create_server(_app, Settings(host="127.0.0.1", port=0, threads=2))
     plain = waitress.create_server(_app, host="127.0.0.1", port=0, threads=2)
-    for server in (ours, plain):
-        _run(server)
+    threads = [_run(server) for server in (ours, plain)]
     yield ours.effective_port, plain.effective_port
-    for server in (ours, plain):
-        server.task_dispatcher.shutdown()
-        server.close()
+    for server, thread in zip((ours, plain), threads):
+        _stop(server, thread)
 
 
 def _exchange(port: int, raw: bytes, expect_close: bool = False, read_after_s: float = 0.0) -> bytes:
