@@ -10,6 +10,7 @@ from pathlib import Path
 
 from benchmarks import report
 from benchmarks import virtuoso as vt
+from benchmarks.measure import MOST_RUNS
 from benchmarks.run import ENGINES, Options, default_engines, run
 from benchmarks.workload import GROUPS
 
@@ -32,6 +33,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--limit", type=float, default=30, help="time limit of one query run, in seconds (default 30)")
     parser.add_argument("--query-budget", type=float, default=15,
                         help="stop repeating a query once its runs took this many seconds (default 15)")
+    parser.add_argument("--sample-seconds", type=float, default=1.0,
+                        help="a query whose runs are quick is run on until they took this many seconds, up to "
+                             f"{MOST_RUNS} runs: a p50 of 1 ms from a few runs moves by tenths of a millisecond (default 1; 0: "
+                             "only --repeats)")
     parser.add_argument("--build-budget", type=float, default=300, help="time budget of a build, in seconds (default 300)")
     parser.add_argument("--engines", default="", help=f"engines to run, of {','.join(ENGINES)} (default: all; "
                         f"{' and '.join(vt.ENGINES)} only where Virtuoso is installed)")
@@ -69,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
         print("wrote " + ", ".join(p.name for p in paths.values()) + f" in {args.out}")
         return
     options = Options(scales=_csv(args.scales), repeats=args.repeats, warmup=args.warmup, seconds=args.seconds, clients=args.clients,
-                      limit=args.limit, query_budget=args.query_budget, build_budget=args.build_budget,
+                      limit=args.limit, query_budget=args.query_budget, sample_s=args.sample_seconds, build_budget=args.build_budget,
                       engines=tuple(e for e in ENGINES if e in _csv(args.engines)), groups=tuple(_csv(args.groups)),
                       queries=tuple(_csv(args.queries)), seed=args.seed, work=args.work, side_by_side=not args.one_at_a_time)
     results = run(options)

@@ -14,7 +14,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks.measure import geomean
+from benchmarks.measure import MOST_RUNS, geomean
 from benchmarks.workload import TARGET_GROUPS
 from ecograph.report import charts
 from ecograph.settings import PROJECT_ROOT
@@ -280,7 +280,8 @@ def markdown(results: dict) -> str:
              f"(load average {load.get('start', ['?'])[0]} at the start, {load.get('end', ['?'])[0]} at the end). "
              f"Machine: {m['cpu']}, {m['usable_cores']} of {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['os']}, Python {m['python']}; "
              + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v) + f". Commit {m['commit']}.", "",
-             f"Each query: {st['warmup']} warm-up run, then up to {st['repeats']} runs (fewer once {st['query_budget_s']:g} s are spent), "
+             f"Each query: {st['warmup']} warm-up run, then {st['repeats']} runs (fewer once {st['query_budget_s']:g} s are spent"
+             + (f"; more while they took under {st['sample_s']:g} s in all, up to {MOST_RUNS}" if st.get("sample_s") else "") + "), "
              f"p50 / p95 in ms; time limit {st['limit_s']:g} s per run (a run stopped at the limit counts as the limit; "
              "* = not run because it reached the limit at a smaller scale; † = rdflib-endpoint not sent a query that rdflib in "
              "memory, the same engine without HTTP, could not answer within the limit at that scale). ecograph is `ecograph serve --data` over loopback HTTP "

@@ -46,6 +46,7 @@ class Options:
     clients: int = 8
     limit: float = 30.0
     query_budget: float = 15.0
+    sample_s: float = 1.0  # a quick query runs on until its runs took this long (measure.QueryRuns)
     build_budget: float = 300.0
     engines: tuple[str, ...] = ENGINES
     queries: tuple[str, ...] = ()  # names; empty: every query of the groups
@@ -101,7 +102,7 @@ def run_engine(engine, scale: datasets.ScaleData, queries: list[Named], options:
         say(f"{scale.label}: {engine.name}: loaded in {engine.load_s:.2f} s; {len(queries)} named queries")
         with measure.MemorySampler(engine) as sampler:
             out["queries"] = measure.latencies(engine, queries, options.limit, options.warmup, options.repeats,
-                                               options.query_budget, skip)
+                                               options.query_budget, skip, options.sample_s)
             engine.pss_kib()
             if engine.http:
                 out["http_floor"] = measure.floors([engine])[engine.name]
@@ -153,7 +154,7 @@ def run_side_by_side(names: list[str], scale: datasets.ScaleData, queries: list[
             samplers = {e.name: stack.enter_context(measure.MemorySampler(e)) for e in engines}
             say(f"{scale.label}: {', '.join(names)} side by side: {len(queries)} named queries")
             for name, results in measure.side_by_side(engines, queries, options.limit, options.warmup, options.repeats,
-                                                      options.query_budget, skips).items():
+                                                      options.query_budget, skips, options.sample_s).items():
                 outs[name]["queries"] = results
             web = [e for e in engines if e.http]
             if web:
@@ -295,6 +296,7 @@ def run(options: Options) -> dict:
             "seed_build": {k: v for k, v in seed_build.items() if k != "pid"},
             "load_average": {"start": load_before, "end": [round(x, 2) for x in os.getloadavg()]},
             "settings": {"repeats": options.repeats, "warmup": options.warmup, "seconds": options.seconds, "clients": options.clients,
-                         "limit_s": options.limit, "query_budget_s": options.query_budget, "build_budget_s": options.build_budget,
+                         "limit_s": options.limit, "query_budget_s": options.query_budget, "sample_s": options.sample_s,
+                         "build_budget_s": options.build_budget,
                          "lookups": options.lookups, "seed": options.seed, "engines": list(options.engines),
                          "side_by_side": side_by_side_engines(options)}}

@@ -37,7 +37,7 @@ def bench(tmp_path_factory):
     """One run of scripts/bench at the seed (1 repeat, 1 s of throughput, a 2 s limit): (results, out, work)."""
     base = tmp_path_factory.mktemp("bench")
     out, work = base / "results", base / "work"
-    command = [sys.executable, "-m", "benchmarks", "--scales", "seed", "--repeats", "1", "--seconds", "1", "--limit", "2",
+    command = [sys.executable, "-m", "benchmarks", "--scales", "seed", "--repeats", "1", "--sample-seconds", "0", "--seconds", "1", "--limit", "2",
                "--queries", ",".join(QUERIES), "--engines", ",".join(ENGINES), "--out", str(out), "--work", str(work)]
     run = subprocess.run(command, check=False, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-4000:]
@@ -267,6 +267,26 @@ def test_side_by_side_engines_take_turns_request_by_request():
     log.clear()
     skipped = measure.side_by_side(engines[:2], [q], limit=1.0, warmup=1, repeats=2, budget_s=60, skips={"b": {q.name: "too slow"}})
     assert set(log) == {"a"} and skipped["b"][q.name]["note"] == "not run: too slow"
+
+
+def test_a_quick_query_runs_on_until_its_runs_took_sample_s():
+    """After `repeats` runs, a query goes on while its runs took less than sample_s in all, up to MOST_RUNS; a slow
+    one stops at `repeats`. (_Recording's k-th answer takes k ms: the warm-up is the 1st.)"""
+    from benchmarks import measure
+
+    q = next(iter(named_queries(PROJECT_ROOT / "queries")))
+
+    def runs(sample_s: float, repeats: int = 3) -> int:
+        result = measure.side_by_side([_Recording("a", [])], [q], limit=1.0, warmup=1, repeats=repeats, budget_s=60,
+                                      skips={}, sample_s=sample_s)["a"][q.name]
+        assert len(result["runs_ms"]) == result["runs"]
+        return result["runs"]
+
+    assert runs(0.0) == 3 and runs(0.001) == 3
+    # measured runs take 2, 3, 4 ... ms: 2 + ... + 10 = 54 ms is the first sum of at least 50 ms, after 9 runs
+    assert runs(0.050) == 9
+    assert runs(0.050, repeats=12) == 12
+    assert runs(100.0) == measure.MOST_RUNS
 
 
 def test_side_by_side_needs_two_engines():
