@@ -42,7 +42,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from benchmarks.workload import Named
-from ecograph.engine.workers import prefixes_used
+from ecograph.engine.stores import prefixes_used
 from ecograph.namespaces import PREFIX_MAP
 from ecograph.rdf.terms import to_ox
 

@@ -23,7 +23,7 @@ from typing import ClassVar
 import pyoxigraph as ox
 
 from benchmarks.workload import named_queries
-from ecograph.engine.workers import prefixes_used
+from ecograph.engine.stores import prefixes_used
 from ecograph.namespaces import PREFIX_MAP
 from ecograph.rdf.terms import to_ox
 from ecograph.settings import PROJECT_ROOT

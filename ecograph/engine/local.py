@@ -9,7 +9,8 @@ import sys
 
 from ecograph.engine.answers import Answer
 from ecograph.engine.job import Job
-from ecograph.engine.workers import ENGINES, answer_of, outcome
+from ecograph.engine.stores import ENGINES
+from ecograph.engine.workers import answer_of, outcome
 from ecograph.errors import NotBuiltError, UsageError
 from ecograph.rdf.sources import as_source, load_into
 from ecograph.settings import Settings
@@ -18,7 +19,7 @@ NO_CAP = sys.maxsize - 1  # the CLI and the report read every row (the reader ta
 
 
 class LocalEngine:
-    """A store in this process and the function that runs a Job on it (workers.ENGINES)."""
+    """A store in this process and the function that runs a Job on it (stores.ENGINES)."""
 
     def __init__(self, store, run, graphs: list[str]):
         self._store, self._run = store, run

@@ -146,7 +146,7 @@ def prologue(job: Job) -> str:
 
 
 def dataset(job: Job, graphs: list[str]) -> list[tuple[str, str]]:
-    """The protocol's default-graph-uri / named-graph-uri for a job (see workers._run for the same rules)."""
+    """The protocol's default-graph-uri / named-graph-uri for a job (see stores._run for the same rules)."""
     if job.empty_default_graph:
         default = [EMPTY_GRAPH]
     elif job.default_graphs is not None:

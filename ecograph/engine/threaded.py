@@ -19,7 +19,7 @@ from ecograph.engine.workers import answer_of, outcome
 
 
 class ThreadedEngine:
-    """A store of this process and the function that runs a Job on it (workers.ENGINES), on query threads.
+    """A store of this process and the function that runs a Job on it (stores.ENGINES), on query threads.
     size, restarts and crashes are those of the process model (its worker processes, how many it has replaced, and
     how many of those died), for /healthz and /metrics: counters is the process model's shared [restarts, crashes].
 

@@ -205,8 +205,8 @@ def _worker(app, engine, sock: socket.socket, settings: Settings, counters) -> i
     from waitress import wasyncore
     from waitress.server import BaseWSGIServer
 
+    from ecograph.engine.stores import ENGINES
     from ecograph.engine.threaded import ThreadedEngine
-    from ecograph.engine.workers import ENGINES
     from ecograph.http import ops
     from ecograph.http.server import create_server, current_task
     from ecograph.http.watchdog import Watchdog

@@ -78,7 +78,7 @@ def edge_store():
 # ------------------------------------------------------------------ the two paths
 
 def _solutions(store: ox.Store, job: Job) -> ox.QuerySolutions:
-    """The job's solutions (its dataset as workers._run passes it: the union of every graph, or the job's graphs)."""
+    """The job's solutions (its dataset as stores._run passes it: the union of every graph, or the job's graphs)."""
     kwargs: dict = {"prefixes": job.prefixes or None}
     if job.default_graphs is None:
         kwargs["use_default_graph_as_union"] = True
@@ -94,7 +94,7 @@ def _solutions(store: ox.Store, job: Job) -> ox.QuerySolutions:
 
 
 def _python(store: ox.Store, job: Job):
-    """Today's path (workers._run then _rendered): every value a term tuple, written by results.render."""
+    """Today's path (stores._run then workers._rendered): every value a term tuple, written by results.render."""
     result = _solutions(store, job)
     found = answer("SELECT", [v.value for v in result.variables], (tuple(map(from_ox, s)) for s in result), job.max_rows)
     return found, results.render(found, job.media, job.max_rows)

@@ -10,8 +10,9 @@ import pytest
 
 from ecograph.engine.job import Job
 from ecograph.engine.local import over_files
+from ecograph.engine.stores import ENGINES
 from ecograph.engine.threaded import ThreadedEngine
-from ecograph.engine.workers import ENGINES, QueryTimeout
+from ecograph.engine.workers import QueryTimeout
 from ecograph.errors import QuerySyntaxError
 from tests.helpers.paths import MINI
 
