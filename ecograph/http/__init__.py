@@ -76,7 +76,7 @@ class Engine:
 
 def create_app(settings: Settings | None = None, data_files: list[Path] | None = None) -> Flask:
     """The WSGI application serving the built graph (or data_files instead)."""
-    from ecograph.http import data, gsp, lane, linked, named, ops, report, sparql, ui, validation
+    from ecograph.http import data, gsp, lane, linked, named, ontology, ops, report, sparql, ui, validation
     from ecograph.http import error_handlers as errors
 
     settings = settings or load_settings()
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, data_files: list[Path] | None =
     app.register_blueprint(data.blueprint)
     app.register_blueprint(gsp.blueprint)
     app.register_blueprint(linked.blueprint)
+    app.register_blueprint(ontology.blueprint)
     app.register_blueprint(named.blueprint)
     app.register_blueprint(validation.blueprint)
     app.register_blueprint(report.blueprint)

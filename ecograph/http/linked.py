@@ -8,7 +8,7 @@ local server resolves its own IRIs:
 | `…/id/<kind>/<key>` (a thing) | `/id/<kind>/<key>` | `303 See Other` to its HTML page or RDF document, by `Accept` |
 | (its HTML page) | `/doc/id/<kind>/<key>` | labels, properties, incoming links, graph of each statement, slide |
 | (its RDF documents) | `/data/id/<kind>/<key>.{ttl,jsonld,nt,rdf,trig,nq}` | its concise bounded description |
-| `…/ontology`, `…/ontology#Term`, `…/ontology/<version>` | `/ontology` | the ontology, HTML or RDF by `Accept` (`Content-Location` names the file) |
+| `…/ontology`, `…/ontology#Term`, `…/ontology/<version>` | `/ontology` | the ontology, HTML or RDF by `Accept` (`Content-Location` names the file) (ontology.py) |
 | `…/graph/<name>`, `…/shapes` | `/graph/<name>`, `/shapes` | `303` to the graph's dump |
 | `…/doc/truncated` | `/doc/truncated` | what a result cut at the row cap means |
 
@@ -38,25 +38,21 @@ with the configured time limit.
 from __future__ import annotations
 
 import re
-import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request
 
-from ecograph.docs import ontology as ontodoc
 from ecograph.engine import results
-from ecograph.engine.answers import Busy, EngineCrashed, QueryTimeout
 from ecograph.engine.job import Job, layer_graphs
 from ecograph.errors import UsageError
 from ecograph.http import pages, ui
-from ecograph.http.data import send_file_cached
 from ecograph.http.error_handlers import quoted
 from ecograph.http.language import html_context, language
-from ecograph.namespaces import BASE, ONTOLOGY_IRI, PREFIX_MAP, PREFIXES
-from ecograph.rdf.terms import to_ox, to_sparql
+from ecograph.namespaces import BASE, PREFIX_MAP, PREFIXES
+from ecograph.rdf.terms import to_ox
 
 blueprint = Blueprint("linked", __name__)
 
@@ -79,11 +75,6 @@ EXT_OF = {media: ext for ext, (media, _, _) in RDF_DOCS.items()}
 # Turtle first: a client that says nothing (or */*) is a harvester or curl; browsers ask for text/html.
 OFFERED = ["text/turtle", HTML, "application/ld+json", "application/n-triples", "application/rdf+xml", "application/trig",
            "application/n-quads", "application/xhtml+xml"]
-ONTOLOGY_FILES = {"text/turtle": "ontology.ttl", HTML: "ontology.html", "application/rdf+xml": "ontology.rdf",
-                  "application/ld+json": "ontology.jsonld", "application/n-triples": "ontology.nt"}
-ONTOLOGY_OFFERED = ["text/turtle", HTML, "application/rdf+xml", "application/ld+json", "application/n-triples",
-                    "application/xhtml+xml"]
-OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
 
 
 class NotFound(UsageError):
@@ -123,24 +114,11 @@ LABELS_QUERY = """SELECT DISTINCT ?x ?lp ?l WHERE {
   FILTER(isIRI(?x) && isLiteral(?l) && (?lp = rdfs:label || ?lp = skos:prefLabel)) }"""
 REASONS_QUERY = """SELECT DISTINCT ?i ?prop ?reason WHERE {
   ?i ecograph:interpretsResource $IRI ; ecograph:interpretsProperty ?prop . OPTIONAL { ?i ecograph:reason ?reason } }"""
-ONTOLOGY_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{BASE}graph/ontology> {{ ?s ?p ?o }} }}"
-# The example triples of the ontology page (ecograph.docs.ontology.pick_examples picks one per term from these):
-# for each own property, and each own class as the object of rdf:type, the smallest subject IRI in each graph
-# (MIN(STR()) compares code points, as Python does); then every object of the property's first subject there
-# (in a second query: joined in one, rdflib's planner took 12 s on the seed). Labels for what they name.
-_EXAMPLE_GRAPHS = "VALUES ?g { " + " ".join(f"<{g}>" for g in ontodoc.EXAMPLE_GRAPHS) + " }"
-PROPERTY_FIRSTS_QUERY = f"""SELECT ?g ?p (MIN(STR(?s0)) AS ?first) WHERE {{ {_EXAMPLE_GRAPHS} GRAPH ?g {{ ?s0 ?p ?o0 }}
-  FILTER(isIRI(?s0) && STRSTARTS(STR(?p), "{ONTOLOGY_IRI}#")) }} GROUP BY ?g ?p"""
-PROPERTY_EXAMPLES_QUERY = "SELECT ?g ?s ?p ?o WHERE { VALUES (?g ?p ?s) { $ROWS } GRAPH ?g { ?s ?p ?o } }"
-CLASS_EXAMPLES_QUERY = f"""SELECT ?g ?o (MIN(STR(?s0)) AS ?first) WHERE {{ {_EXAMPLE_GRAPHS} GRAPH ?g {{ ?s0 a ?o }}
-  FILTER(isIRI(?s0) && STRSTARTS(STR(?o), "{ONTOLOGY_IRI}#")) }} GROUP BY ?g ?o"""
-EXAMPLE_LABELS_QUERY = "SELECT DISTINCT ?x ?l WHERE { VALUES (?x) { $IRIS } " + _EXAMPLE_GRAPHS + """
-  GRAPH ?g { ?x rdfs:label ?l } FILTER(isLiteral(?l)) }"""
 
 
 # ------------------------------------------------------------------ helpers
 
-def _engine():
+def app_engine():
     return current_app.extensions["ecograph"]
 
 
@@ -158,10 +136,10 @@ def _iri_ref(iri: str) -> str:
     return f"<{BASE}id/{_valid_key(iri[len(BASE) + 3:])}>"
 
 
-def _run(template: str, iri: str | None = None, union: bool = True, layered: bool = False):
+def run_query(template: str, iri: str | None = None, union: bool = True, layered: bool = False):
     """Run a query template in the worker pool (never here); union=False: named graphs and the default apart;
     layered: over the layer the request asks for (?layer=, engine/job.py), as /sparql and the named queries do."""
-    engine = _engine()
+    engine = app_engine()
     job = Job(template if iri is None else template.replace("$IRI", _iri_ref(iri)), engine.settings.max_rows,
               "CONSTRUCT" if template.lstrip().startswith("CONSTRUCT") else "SELECT", PREFIX_MAP,
               default_graphs=None if union else ())
@@ -173,7 +151,7 @@ def _run(template: str, iri: str | None = None, union: bool = True, layered: boo
     return engine.pool.run(job, engine.settings.query_timeout_s)
 
 
-def _rows(answer) -> list[dict]:
+def rows_of(answer) -> list[dict]:
     return [dict(zip(answer.variables, row)) for row in answer.rows]
 
 
@@ -183,7 +161,7 @@ def _html_response(body: str) -> Response:
     return response
 
 
-def _negotiate(offered: list[str]) -> str:
+def negotiate(offered: list[str]) -> str:
     accept = request.headers.get("Accept")
     media = results.negotiate(accept, offered)
     if media is None:
@@ -196,22 +174,22 @@ def _negotiate(offered: list[str]) -> str:
 
 def _description(iri: str) -> tuple[list[dict], bool]:
     """The concise bounded description of iri: rows with g (None: default graph), x (None: iri itself), p, o."""
-    answer = _run(DESCRIPTION_QUERY, iri, union=False, layered=True)
-    rows, truncated = _rows(answer), answer.truncated
+    answer = run_query(DESCRIPTION_QUERY, iri, union=False, layered=True)
+    rows, truncated = rows_of(answer), answer.truncated
     if any(row["o"][0] == "bnode" for row in rows):
-        closure = _run(CLOSURE_QUERY, iri, union=False, layered=True)
-        rows, truncated = rows + _rows(closure), truncated or closure.truncated
+        closure = run_query(CLOSURE_QUERY, iri, union=False, layered=True)
+        rows, truncated = rows + rows_of(closure), truncated or closure.truncated
     return rows, truncated
 
 
 def _incoming(iri: str) -> tuple[list[dict], bool]:
-    answer = _run(INCOMING_QUERY, iri, union=False, layered=True)
-    rows = _rows(answer)
+    answer = run_query(INCOMING_QUERY, iri, union=False, layered=True)
+    rows = rows_of(answer)
     return rows[:MAX_INCOMING], len(rows) > MAX_INCOMING or answer.truncated
 
 
 def _exists(iri: str) -> bool:
-    return bool(_run(EXISTS_QUERY, iri).rows)
+    return bool(run_query(EXISTS_QUERY, iri).rows)
 
 
 def _view(iri: str, key: str) -> pages.ResourceView:
@@ -241,7 +219,7 @@ def _view(iri: str, key: str) -> pages.ResourceView:
 
 def _labels(iri: str) -> dict[str, list[tuple]]:
     found: dict[str, list[tuple]] = {}
-    rows = sorted(_rows(_run(LABELS_QUERY, iri)), key=lambda r: (r["lp"][1] != pages.RDFS_LABEL, r["l"][3] or "", r["l"][1]))
+    rows = sorted(rows_of(run_query(LABELS_QUERY, iri)), key=lambda r: (r["lp"][1] != pages.RDFS_LABEL, r["l"][3] or "", r["l"][1]))
     for row in rows:
         labels = found.setdefault(row["x"][1], [])
         if row["lp"][1] == pages.RDFS_LABEL or not any(lang == (row["l"][3] or "") for lang, _ in labels):
@@ -251,7 +229,7 @@ def _labels(iri: str) -> dict[str, list[tuple]]:
 
 def _reasons(iri: str) -> dict[str, list[tuple]]:
     found: dict[str, dict[str, list[tuple]]] = {}
-    for row in _rows(_run(REASONS_QUERY, iri)):
+    for row in rows_of(run_query(REASONS_QUERY, iri)):
         texts = found.setdefault(row["prop"][1], {}).setdefault(row["i"][1], [])
         if row["reason"] is not None:
             texts.append((row["reason"][3] or "", row["reason"][1]))
@@ -279,7 +257,7 @@ def _rdf_body(iri: str, ext: str) -> bytes:
                 data.append(ox.Triple(to_ox(s), to_ox(p), to_ox(o)))
     body = ox.serialize(data, format=fmt, prefixes=_used_prefixes(quads) if ext in ("ttl", "trig", "rdf") else None)
     if truncated and ext in ("ttl", "nt", "trig", "nq"):
-        body = f"# ecograph: truncated at {_engine().settings.max_rows} rows; see {results.TRUNCATED_LINK}\n".encode() + body
+        body = f"# ecograph: truncated at {app_engine().settings.max_rows} rows; see {results.TRUNCATED_LINK}\n".encode() + body
     return body
 
 
@@ -308,7 +286,7 @@ def thing(key: str):
     iri = BASE + "id/" + _valid_key(key)
     if not _exists(iri):
         raise NotFound(f"no resource <{iri}> in this dataset")
-    media = _negotiate(OFFERED)
+    media = negotiate(OFFERED)
     root = request.script_root
     if media == HTML:
         order, explicit = language()
@@ -351,137 +329,12 @@ def truncated():
     return _html_response(pages.truncated_page(html_context()))
 
 
-# ------------------------------------------------------------------ routes: ontology, graphs
-
-@dataclass
-class _Ontology:
-    ntriples: bytes
-    version_iri: str | None
-
-
-_ONTOLOGY: dict[str, _Ontology] = {}
-_ONTOLOGY_HTML: dict[tuple[str, tuple], str] = {}
-_ONTOLOGY_EXAMPLES: dict[str, ontodoc.Examples] = {}
-_ONTOLOGY_LOCK = threading.Lock()
-
-
-def _ontology() -> _Ontology:
-    """The ontology graph of the served release (from dist/ontology.nt, or the store's ontology graph)."""
-    served = _engine().served
-    cached = _ONTOLOGY.get(served.release)
-    if cached is not None:
-        return cached
-    if served.dist is not None:
-        ntriples = (Path(served.dist) / "ontology.nt").read_bytes()
-    elif BASE + "graph/ontology" in served.graphs:
-        ntriples = results.to_rdf(_run(ONTOLOGY_QUERY), "nt", _engine().settings.max_rows)
-    else:
-        raise NotFound("this server serves data files without an ontology graph", "Serve a build, or include the ontology graph.")
-    version = next((t.object.value for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-                    if t.subject == ox.NamedNode(ONTOLOGY_IRI) and t.predicate.value == OWL_VERSION_IRI), None)
-    with _ONTOLOGY_LOCK:
-        return _ONTOLOGY.setdefault(served.release, _Ontology(ntriples, version))
-
-
-def _ontology_html(order: tuple[str, str]) -> str:
-    release = _engine().served.release
-    cached = _ONTOLOGY_HTML.get((release, order))
-    if cached is None:
-        from rdflib import Graph
-
-        graph = Graph()
-        graph.parse(data=_ontology().ntriples.decode("utf-8"), format="nt")
-        examples = _ontology_examples()
-        h = html_context()
-        cached = ontodoc.render(graph, order, examples, chrome=(pages.site_head(h), pages.site_nav(h, "/ontology")))
-        if examples is not None:  # a page without its examples (the store was busy) is not kept
-            with _ONTOLOGY_LOCK:
-                _ONTOLOGY_HTML[(release, order)] = cached
-    return cached
-
-
-def _ontology_examples() -> ontodoc.Examples | None:
-    """An example triple of the served data for each own term, with labels; None when the store could not answer
-    in time (the page is then shown without examples)."""
-    release = _engine().served.release
-    cached = _ONTOLOGY_EXAMPLES.get(release)
-    if cached is not None:
-        return cached
-    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-    try:
-        firsts = [(r["g"], r["p"], ("uri", r["first"][1], None, None)) for r in _rows(_run(PROPERTY_FIRSTS_QUERY, union=False))]
-        query = PROPERTY_EXAMPLES_QUERY.replace("$ROWS", _values(firsts))
-        rows = [(r["g"][1], r["s"][1], r["p"][1], r["o"]) for r in _rows(_run(query, union=False))] if firsts else []
-        rows += [(r["g"][1], r["first"][1], rdf_type, r["o"]) for r in _rows(_run(CLASS_EXAMPLES_QUERY, union=False))]
-        terms = {r[2] for r in rows if r[2] != rdf_type} | {r[3][1] for r in rows if r[2] == rdf_type}
-        found = ontodoc.Examples(ontodoc.pick_examples(rows, terms))
-        found.labels = _example_labels(found.iris())
-    except (QueryTimeout, Busy, EngineCrashed):
-        return None
-    with _ONTOLOGY_LOCK:
-        return _ONTOLOGY_EXAMPLES.setdefault(release, found)
-
-
-def _values(rows: list[tuple]) -> str:
-    """Rows of IRI terms (found in the store) as the rows of a VALUES block, each escaped; an IRI that could not
-    be written safely leaves its row out."""
-    out = []
-    for row in rows:
-        try:
-            out.append("(" + " ".join(to_sparql(term) for term in row) + ")")
-        except ValueError:
-            continue
-    return " ".join(out)
-
-
-def _example_labels(iris: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """The rdfs:labels of the IRIs an example names."""
-    values = _values([(("uri", iri, None, None),) for iri in iris])
-    labels: dict[str, set] = {}
-    if values:
-        for row in _rows(_run(EXAMPLE_LABELS_QUERY.replace("$IRIS", values), union=False)):
-            labels.setdefault(row["x"][1], set()).add((row["l"][3] or "", row["l"][1]))
-    return {iri: sorted(found) for iri, found in sorted(labels.items())}
-
-
-@blueprint.route("/ontology")
-def ontology():
-    """The ontology (and every ontology#Term): HTML for browsers, RDF by Accept, negotiated directly."""
-    return _ontology_response()
-
-
-@blueprint.route("/ontology/<path:version>")
-def ontology_version(version: str):
-    """The version IRI of the current ontology resolves to the same document; older versions are not kept."""
-    current = _ontology().version_iri
-    if current is None or ONTOLOGY_IRI + "/" + version != current:
-        raise NotFound(f"no ontology version <{ONTOLOGY_IRI}/{version}> here", f"The current version is <{current}>.")
-    return _ontology_response()
-
-
-def _ontology_response() -> Response:
-    doc = _ontology()
-    media = _negotiate(ONTOLOGY_OFFERED)
-    order, _ = language()
-    dist = _engine().served.dist
-    name = ONTOLOGY_FILES[media]
-    if dist is not None and media != HTML:  # the dump itself (the HTML is drawn with the site's navigation)
-        response = send_file_cached(Path(dist) / name, media)
-        response.headers["Content-Location"] = f"{request.script_root}/dumps/{name}"
-    elif media == HTML:
-        response = Response(_ontology_html(order), content_type="text/html; charset=utf-8")
-    else:
-        ext = {"ontology.ttl": "ttl", "ontology.rdf": "rdf", "ontology.jsonld": "jsonld", "ontology.nt": "nt"}[name]
-        triples = list(ox.parse(doc.ntriples, format=ox.RdfFormat.N_TRIPLES))
-        response = Response(ox.serialize(triples, format=RDF_DOCS[ext][1]), content_type=f"{media}; charset=utf-8")
-    response.headers["Vary"] = "Accept, Accept-Language, Accept-Encoding"
-    return response
-
+# ------------------------------------------------------------------ routes: graphs
 
 @blueprint.route("/graph/<name>")
 def graph(name: str):
     """A named graph of the build: 303 to its dump (Turtle or N-Triples by Accept)."""
-    served = _engine().served
+    served = app_engine().served
     if served.dist is None or BASE + "graph/" + name not in served.graphs:
         raise NotFound(f"no graph <{BASE}graph/{name}> with a dump on this server", "The dumps are listed at /dumps/.")
     stem = "void" if name == "metadata" else name
@@ -489,7 +342,7 @@ def graph(name: str):
              if (Path(served.dist) / f"{stem}.{e}").is_file()}
     if not files:
         raise NotFound(f"the graph <{BASE}graph/{name}> has no dump", "The dumps are listed at /dumps/.")
-    response = redirect(f"{request.script_root}/dumps/{files[_negotiate(list(files))]}", code=303)
+    response = redirect(f"{request.script_root}/dumps/{files[negotiate(list(files))]}", code=303)
     response.headers["Vary"] = "Accept"
     return response
 
