@@ -48,7 +48,7 @@ from flask import Blueprint, Response, current_app, redirect, request
 from ecograph.engine import results
 from ecograph.engine.job import Job, layer_graphs
 from ecograph.errors import UsageError
-from ecograph.http import pages, ui
+from ecograph.http import pages, resource_page, ui
 from ecograph.http.error_handlers import quoted
 from ecograph.http.language import html_context, language
 from ecograph.namespaces import BASE, PREFIX_MAP, PREFIXES
@@ -192,29 +192,29 @@ def _exists(iri: str) -> bool:
     return bool(run_query(EXISTS_QUERY, iri).rows)
 
 
-def _view(iri: str, key: str) -> pages.ResourceView:
+def _view(iri: str, key: str) -> resource_page.ResourceView:
     rows, _ = _description(iri)
     incoming, truncated = _incoming(iri)
     if not rows and not incoming:
         raise NotFound(f"no resource <{iri}> in this dataset")
-    statements: dict[tuple, pages.Statement] = {}
+    statements: dict[tuple, resource_page.Statement] = {}
     blank: dict[str, list[tuple]] = {}
     for row in rows:
         if row["x"] is None:
-            st = statements.setdefault((row["p"], row["o"]), pages.Statement(row["p"], row["o"]))
+            st = statements.setdefault((row["p"], row["o"]), resource_page.Statement(row["p"], row["o"]))
             st.graphs.append(row["g"][1] if row["g"] else None)
         elif (row["p"], row["o"]) not in blank.setdefault(row["x"][1], []):
             blank[row["x"][1]].append((row["p"], row["o"]))
-    linked: dict[tuple, pages.Statement] = {}
+    linked: dict[tuple, resource_page.Statement] = {}
     for row in incoming:
-        st = linked.setdefault((row["p"], row["x"]), pages.Statement(row["p"], row["x"]))
+        st = linked.setdefault((row["p"], row["x"]), resource_page.Statement(row["p"], row["x"]))
         st.graphs.append(row["g"][1] if row["g"] else None)
     labels = _labels(iri)
     for prop in (pages.SKOS_PREFLABEL, pages.RDFS_LABEL):  # its own names: rdfs:label wins over skos:prefLabel
         own = sorted((v[3] or "", v[1]) for p, v in statements if p[1] == prop and v[0] == "literal")
         if own:
             labels[iri] = own
-    return pages.ResourceView(iri, key, list(statements.values()), blank, list(linked.values()), truncated, labels, _reasons(iri))
+    return resource_page.ResourceView(iri, key, list(statements.values()), blank, list(linked.values()), truncated, labels, _reasons(iri))
 
 
 def _labels(iri: str) -> dict[str, list[tuple]]:
@@ -306,7 +306,7 @@ def page(key: str):
     view = _view(iri, key)
     formats = [(name, media, f"{root}/data/id/{key}.{ext}") for ext, (media, _, name) in RDF_DOCS.items()]
     sparql = f"{root}/sparql?query=" + quote(f"DESCRIBE <{iri}>", safe="")
-    response = _html_response(pages.resource_page(view, html_context(), formats, sparql))
+    response = _html_response(resource_page.resource_page(view, html_context(), formats, sparql))
     response.headers["Link"] = f'<{iri}>; rel="describes"'
     return response
 

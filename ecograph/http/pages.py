@@ -1,4 +1,5 @@
-"""HTML pages of the linked-data views: the home page, one page per resource, and the note on truncated results.
+"""HTML pages of the linked-data views: the site's chrome and its rendering context (Html), the home page, the /queries
+page and the note on truncated results; the page of one resource is resource_page.py's.
 
 Pure functions from values to HTML strings (no Flask), so that they can be tested and reused. Every text that
 comes from the data is escaped with html.escape; only http(s) IRIs become links (a `javascript:` IRI is valid
@@ -10,30 +11,15 @@ two lines on a phone, and offers the other language beside it.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import quote, urlencode
 
-from ecograph.namespaces import BASE, ECO, PREFIXES
+from ecograph.namespaces import BASE, PREFIXES
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_PREFLABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 RDF_TYPE = RDF_NS + "type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
-# What each named graph of a build means to a reader, and the CSS class of its badge.
-GRAPH_BADGES = {
-    BASE + "graph/stated": ("stated", "記述", "stated"),
-    BASE + "graph/interpreted": ("interpreted", "解釈", "interpreted"),
-    BASE + "graph/inferred": ("inferred", "推論", "inferred"),
-    BASE + "graph/inferred-interpreted": ("inferred", "解釈からの推論", "inferred from interpretations"),
-    BASE + "graph/ontology": ("other", "オントロジー", "ontology"),
-    BASE + "graph/shapes": ("other", "シェイプ", "shapes"),
-    BASE + "graph/metadata": ("other", "メタデータ", "metadata"),
-}
-DEFAULT_GRAPH_BADGE = ("other", "既定グラフ", "default graph")
 
 STYLE = """body{font-family:sans-serif;max-width:64em;margin:1.5em auto;padding:0 1em;line-height:1.5;color:#222}
 a{color:#0645ad}code{background:#f4f4f4;padding:0 .2em;word-break:break-all}.alt{color:#666}
@@ -99,29 +85,6 @@ def site_nav(h: Html, current: str | None = None) -> str:
             f'<span class="langs" role="group" aria-label="{language}">{langs}</span></nav></header>')
 
 
-@dataclass
-class Statement:
-    """One (predicate, value) of a resource, with the graphs it is in (None: the default graph)."""
-
-    predicate: tuple
-    value: tuple
-    graphs: list = field(default_factory=list)
-
-
-@dataclass
-class ResourceView:
-    """What the page of one resource shows; terms are the workers' tuples (kind, value, datatype, language)."""
-
-    iri: str
-    key: str
-    statements: list[Statement]
-    blank: dict[str, list[tuple]]          # blank node id -> [(predicate, value)], the node's closure
-    incoming: list[Statement]              # predicate and *subject* (in .value) of triples pointing here
-    incoming_truncated: bool
-    labels: dict[str, list[tuple]]         # IRI -> [(language, text)], rdfs:label before skos:prefLabel
-    reasons: dict[str, list[tuple]]        # property IRI -> [(interpretation IRI, [(language, text)])]
-
-
 class Html:
     """Rendering context: the language order, the server's root path and whether ?lang= was given."""
 
@@ -170,34 +133,6 @@ class Html:
         target = self.href(iri)
         return f'<a href="{esc(target)}">{text}</a>' if target else text
 
-    def term(self, term: tuple, view: ResourceView, depth: int = 0) -> str:
-        kind, value = term[0], term[1]
-        if kind == "uri":
-            return self.iri_link(value, view.labels)
-        if kind == "bnode":
-            return self.blank(value, view, depth)
-        return literal(term)
-
-    def blank(self, node: str, view: ResourceView, depth: int) -> str:
-        """A blank node of the closure: an RDF list as an ordered list, any other node as its properties."""
-        items = rdf_list(node, view.blank)
-        if items is not None:
-            return "<ol>" + "".join(f"<li>{self.term(t, view, depth + 1)}</li>" for t in items) + "</ol>"
-        rows = view.blank.get(node, [])
-        if not rows or depth > 8:
-            return "<code>[ ]</code>"
-        inner = "".join(f"<dt>{self.iri_link(p[1], view.labels)}</dt><dd>{self.term(o, view, depth + 1)}</dd>" for p, o in rows)
-        return f'<dl class="kv">{inner}</dl>'
-
-    def badges(self, graphs: list) -> str:
-        out = []
-        for graph in sorted(graphs, key=lambda g: g or ""):
-            css, ja, en = GRAPH_BADGES.get(graph, DEFAULT_GRAPH_BADGE if graph is None else ("other", curie(graph), curie(graph)))
-            target = self.local(graph) if graph else None
-            badge = self.bi(ja, en)
-            out.append(f'<a class="g g-{css}" href="{esc(target)}">{badge}</a>' if target else f'<span class="g g-{css}">{badge}</span>')
-        return "".join(out)
-
     # ------------------------------------------------------------ page
 
     def page(self, title: str, body: str, head: str = "", current: str | None = None) -> str:
@@ -220,152 +155,6 @@ def curie(iri: str) -> str:
         if iri.startswith(ns) and len(iri) > len(ns):
             return f"{prefix}:{iri[len(ns):]}"
     return iri
-
-
-def literal(term: tuple) -> str:
-    _, value, datatype, language = term
-    if language:
-        return f'<span lang="{esc(language)}">{esc(value)}</span> <small>@{esc(language)}</small>'
-    if datatype and datatype != XSD + "string":
-        return f"{esc(value)} <small>{esc(curie(datatype))}</small>"
-    return esc(value)
-
-
-def rdf_list(node: str, blank: dict[str, list[tuple]]) -> list[tuple] | None:
-    """The members of the RDF list starting at a blank node, or None when it is not a well-formed list."""
-    items, seen = [], set()
-    current = ("bnode", node, None, None)
-    while current[0] == "bnode":
-        if current[1] in seen:
-            return None
-        seen.add(current[1])
-        props = {p[1]: o for p, o in blank.get(current[1], [])}
-        if set(props) != {RDF_NS + "first", RDF_NS + "rest"}:
-            return None
-        items.append(props[RDF_NS + "first"])
-        current = props[RDF_NS + "rest"]
-    return items if current == ("uri", RDF_NS + "nil", None, None) else None
-
-
-def _predicate_rank(iri: str) -> tuple:
-    first = {RDF_TYPE: 0, RDFS_LABEL: 1, SKOS_PREFLABEL: 2}
-    return (first.get(iri, 3), curie(iri))
-
-
-def _value_key(term: tuple) -> tuple:
-    return (term[0], term[3] or "", term[2] or "", term[1])
-
-
-def _grouped(statements: list[Statement], h: Html) -> list[tuple[tuple, list[Statement]]]:
-    """Statements grouped by predicate (type and labels first), values in the chosen language first."""
-    rank = {lang: i for i, lang in enumerate(h.order)}
-    groups: dict[str, list[Statement]] = {}
-    for st in statements:
-        groups.setdefault(st.predicate[1], []).append(st)
-    order = sorted(groups, key=_predicate_rank)
-    return [(groups[p][0].predicate, sorted(groups[p], key=lambda s: (rank.get(s.value[3], 2), _value_key(s.value)))) for p in order]
-
-
-# ------------------------------------------------------------------ pages
-
-def resource_page(view: ResourceView, h: Html, formats: list[tuple[str, str, str]], sparql_href: str) -> str:
-    """The HTML page of one resource.
-
-    Args:
-        view: the resource's statements, incoming links, labels and interpretation reasons.
-        h: the rendering context (language order, root path).
-        formats: (name, media type, href) of each RDF document of the resource.
-        sparql_href: a link that runs DESCRIBE <iri> on the SPARQL endpoint (Turtle); "Open in SPARQL" opens the
-            query editor with resource_query(iri) instead.
-    """
-    names = h.ordered([(lang, text) for lang, text in view.labels.get(view.iri, [])])
-    title = names[0][1] if names else view.key
-    head = "".join(f'<link rel="alternate" type="{esc(media)}" href="{esc(href)}">' for _, media, href in formats)
-    others = "".join(f'<p class="alt" lang="{esc(lang)}">{esc(text)}</p>' for lang, text in names[1:])
-    types = [st.value for st in view.statements if st.predicate[1] == RDF_TYPE and st.value[0] == "uri"]
-    slides = [st.value for st in view.statements if st.predicate[1] == str(ECO.slide)]
-    facts = [(h.bi("IRI", "IRI"), f"<code>{esc(view.iri)}</code>")]
-    if types:
-        facts.append((h.bi("型", "Type"), ", ".join(h.term(t, view) for t in sorted(types, key=_value_key))))
-    facts.append((h.bi("出典スライド", "Source slide"),
-                  ", ".join(h.term(t, view) for t in sorted(slides, key=_value_key)) or h.bi("記載なし", "none given")))
-    links = " · ".join(f'<a href="{esc(href)}">{esc(name)}</a>' for name, _, href in formats)
-    facts.append((h.bi("データ", "Data"), f'{links} · <a href="{esc(sparql_href)}">DESCRIBE</a>'))
-    editor = editor_href(h, resource_query(view.iri, h.order[0]))
-    facts.append(("SPARQL", f'<a href="{esc(editor)}">{h.bi("SPARQL で開く（クエリエディタ）", "Open in SPARQL (the query editor)")}</a>'))
-    header = (f'<header><h1 lang="{esc(names[0][0]) if names else "en"}">{esc(title)}</h1>{others}<dl class="kv">'
-              + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl></header>")
-    body = header + _statements_section(view, h) + _incoming_section(view, h) + _legend(h)
-    return h.page(f"{title} — ecograph", f"<main>{body}</main>", head)
-
-
-def sparql_name(iri: str) -> str:
-    """An IRI as SPARQL text: a prefixed name under the project prefixes when its local part needs no escape, else <iri>."""
-    short = curie(iri)
-    if short != iri and re.fullmatch(r"[A-Za-z][\w-]*:[A-Za-z0-9_](?:[\w.-]*[\w-])?", short):
-        return short
-    return f"<{iri}>"
-
-
-def resource_query(iri: str, lang: str) -> str:
-    """The query "Open in SPARQL" puts in the editor: what the resource's page shows, as rows (property, value,
-    the value's label in the page's language, and the graph the statement is in)."""
-    name = sparql_name(iri)
-    return (f"SELECT ?property ?value ?value_label ?graph WHERE {{\n  GRAPH ?graph {{ {name} ?property ?value }}\n"
-            f'  OPTIONAL {{ ?value rdfs:label ?value_label FILTER (LANG(?value_label) = "{lang}") }}\n}}\n'
-            "ORDER BY ?property ?value ?graph")
-
-
-def editor_href(h: Html, query: str) -> str:
-    """The query editor (/) opened with this query text (ui.py reads ?query=)."""
-    args = {"query": query, **({"lang": h.order[0]} if h.explicit else {})}
-    return f"{h.root}/?{urlencode(args, quote_via=quote)}"
-
-
-def _statements_section(view: ResourceView, h: Html) -> str:
-    rows = []
-    for predicate, statements in _grouped(view.statements, h):
-        values = []
-        for st in statements:
-            item = h.term(st.value, view) + h.badges(st.graphs)
-            if BASE + "graph/interpreted" in st.graphs:
-                item += _reasons(view.reasons.get(predicate[1], []), view, h)
-            values.append(f"<li>{item}</li>")
-        rows.append(f'<tr><th>{h.iri_link(predicate[1], view.labels)}</th><td><ul class="v">{"".join(values)}</ul></td></tr>')
-    table = f"<table>{''.join(rows)}</table>" if rows else f"<p>{h.bi('この資源を主語とする文はありません。', 'No statement has this resource as its subject.')}</p>"
-    return f'<section><h2>{h.bi("性質と値", "Properties and values")}</h2>{table}</section>'
-
-
-def _reasons(reasons: list[tuple], view: ResourceView, h: Html) -> str:
-    if not reasons:
-        return f'<div class="why">{h.bi("解釈の記録が見つかりません", "no interpretation record found")}</div>'
-    out = []
-    for interpretation, texts in reasons:
-        said = "".join(f'<p lang="{esc(lang)}">{esc(text)}</p>' for lang, text in h.ordered(texts))
-        out.append(f'<div class="why">{h.bi("理由", "Reason")} ({h.iri_link(interpretation, view.labels)}){said}</div>')
-    return "".join(out)
-
-
-def _incoming_section(view: ResourceView, h: Html) -> str:
-    rows = []
-    for predicate, statements in _grouped(view.incoming, h):
-        values = "".join(f"<li>{h.term(st.value, view)}{h.badges(st.graphs)}</li>" for st in statements)
-        rows.append(f'<tr><th>{h.iri_link(predicate[1], view.labels)}</th><td><ul class="v">{values}</ul></td></tr>')
-    title = f'<h2>{h.bi("被参照: この資源を値とする文", "Incoming links: statements with this resource as their value")}</h2>'
-    if not rows:
-        return f'<section>{title}<p>{h.bi("この資源を指す文はありません。", "Nothing links here.")}</p></section>'
-    more = f'<p>{h.bi("件数が多いため一部のみ表示しています。", "Only the first links are shown.")}</p>' if view.incoming_truncated else ""
-    return f'<section>{title}{more}<table>{"".join(rows)}</table></section>'
-
-
-def _legend(h: Html) -> str:
-    items = [
-        ("stated", h.bi("記述: 資料が述べていること", "stated: what the source document says")),
-        ("interpreted", h.bi("解釈: 資料が明示しない読み取り（理由付き）", "interpreted: a reading the source does not state, with its reason")),
-        ("inferred", h.bi("推論: OWL-RL 推論で導いたこと", "inferred: derived by OWL-RL reasoning")),
-    ]
-    lis = "".join(f'<li><span class="g g-{css}">{css}</span> {text}</li>' for css, text in items)
-    return f'<footer><h2>{h.bi("凡例", "Legend")}</h2><ul class="v">{lis}</ul></footer>'
 
 
 HOME_LINKS = (

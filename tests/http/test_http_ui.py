@@ -10,7 +10,7 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from ecograph.http import pages, ui
+from ecograph.http import pages, resource_page, ui
 from ecograph.queries import catalogue
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
@@ -240,5 +240,5 @@ def test_open_in_sparql_opens_the_editor_with_a_query_about_the_resource(client)
     bindings = rows["results"]["bindings"]
     assert any(b["property"]["value"].endswith("#label") for b in bindings)
     assert all(b["graph"]["value"].startswith("https://w3id.org/ecograph/graph/") for b in bindings)
-    assert pages.sparql_name("https://w3id.org/ecograph/id/amount/2") == "<https://w3id.org/ecograph/id/amount/2>"
-    assert pages.sparql_name("https://w3id.org/ecograph/id/stakeholder/startup") == "stakeholder:startup"
+    assert resource_page.sparql_name("https://w3id.org/ecograph/id/amount/2") == "<https://w3id.org/ecograph/id/amount/2>"
+    assert resource_page.sparql_name("https://w3id.org/ecograph/id/stakeholder/startup") == "stakeholder:startup"
