@@ -74,7 +74,7 @@ def default_messages(shapes: Shapes, shape, constraint, hit) -> list[Literal]:
 
 
 def report_graph(hits: list, shapes: Shapes, conforms: bool, to_rdflib=ox_to_rdflib) -> Graph:
-    """The SHACL validation report of hits (shacl.Hit), as an rdflib Graph; to_rdflib converts their terms."""
+    """The SHACL validation report of hits (components.Hit), as an rdflib Graph; to_rdflib converts their terms."""
     graph = Graph()
     bind_all(graph)
     report = BNode()
