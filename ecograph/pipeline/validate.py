@@ -25,7 +25,7 @@ from ecograph.rdf.serialize import Quads, rdflib_graph
 from ecograph.rdf.terms import ox_to_rdflib, rdflib_to_ox
 from ecograph.settings import Settings, load_settings
 from ecograph.shacl import validator as shacl
-from ecograph.shacl.shapes import ShapesError, UnsupportedShapes
+from ecograph.shacl.errors import ShapesError, UnsupportedShapes
 
 VALIDATORS = ("auto", "oxigraph", "pyshacl")
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}

@@ -7,7 +7,7 @@ instances of a class are each read once for the whole store (from its predicate 
 evaluated over those maps, and the constraints are checked in Python over those sets (components.py). Values are
 the terms as the data wrote them: the store's canonical literals are mapped back (shacl_store.Loaded). A SPARQL
 constraint runs once over the whole store when that gives the same rows as pre-binding $this
-(shacl_shapes.needs_prebinding), and once per focus node with $this pre-bound otherwise; one that could see a
+(prebinding.needs_prebinding), and once per focus node with $this pre-bound otherwise; one that could see a
 literal the store rewrote runs on rdflib. Custom constraint components run their ASK or SELECT validators.
 
 It reads SHACL Core and SHACL-SPARQL but for sh:target, $shapesGraph and $currentShape, which raise
@@ -33,17 +33,9 @@ from ecograph.rdf.terms import ox_to_rdflib, rdflib_to_ox
 from ecograph.shacl import report as shacl_report
 from ecograph.shacl import store as shacl_store
 from ecograph.shacl.components import CHECKS, Hit
-from ecograph.shacl.shapes import (
-    ComponentUse,
-    Path,
-    Shape,
-    Shapes,
-    ShapesError,
-    SparqlConstraint,
-    UnsupportedShapes,
-    prebound_text,
-    predicates_of,
-)
+from ecograph.shacl.errors import ShapesError, UnsupportedShapes
+from ecograph.shacl.prebinding import prebound_text, predicates_of
+from ecograph.shacl.shapes import ComponentUse, Path, Shape, Shapes, SparqlConstraint
 
 
 def validate_graphs(data: list[Graph | Quads], ontology: Graph, shapes_graph: Graph) -> tuple[bool, Graph, list[str]]:

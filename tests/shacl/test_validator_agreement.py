@@ -23,7 +23,9 @@ from ecograph.pipeline.load import load_sources
 from ecograph.settings import Settings, load_settings
 from ecograph.shacl import store as shacl_store
 from ecograph.shacl import validator as shacl
-from ecograph.shacl.shapes import Shapes, UnsupportedShapes, needs_prebinding, prebound_text, predicates_of
+from ecograph.shacl.errors import UnsupportedShapes
+from ecograph.shacl.prebinding import needs_prebinding, prebound_text, predicates_of
+from ecograph.shacl.shapes import Shapes
 from tests.helpers.shapes import ONTOLOGY, SHAPES, SHARED
 from tests.helpers.shapes import fixtures as _fixtures
 from tests.helpers.shapes import parse as _parse

@@ -32,7 +32,7 @@ from rdflib.namespace import RDF, SH
 from ecograph.cli import main
 from ecograph.pipeline.validate import validate_graph
 from ecograph.settings import load_settings
-from ecograph.shacl.shapes import ShapesError, UnsupportedShapes
+from ecograph.shacl.errors import ShapesError, UnsupportedShapes
 from tests.helpers.paths import W3C
 
 SUITE = W3C / "shacl" / "tests"
