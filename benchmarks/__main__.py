@@ -77,9 +77,10 @@ def main(argv: list[str] | None = None) -> None:
                       limit=args.limit, query_budget=args.query_budget, sample_s=args.sample_seconds, build_budget=args.build_budget,
                       engines=tuple(e for e in ENGINES if e in _csv(args.engines)), groups=tuple(_csv(args.groups)),
                       queries=tuple(_csv(args.queries)), seed=args.seed, work=args.work, side_by_side=not args.one_at_a_time)
+    machine = report.machine()  # the commit measured: the tree as the run starts (servers are started from it later)
     results = run(options)
     results["command"] = "scripts/bench " + " ".join("DIR" if Path(a).is_absolute() else shlex.quote(a) for a in argv)
-    results["machine"] = report.machine()
+    results["machine"] = machine
     report.compare(results)
     paths = report.write(results, args.out)
     print(report.summary(results))
