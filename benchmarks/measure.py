@@ -56,8 +56,8 @@ def _once(engine, q: Named, client: Client | None) -> Outcome:
 def latencies(engine, queries: list[Named], limit: float, warmup: int, repeats: int, budget_s: float,
               skip: dict[str, str], sample_s: float = 0.0) -> dict[str, dict]:
     """Each query: `warmup` runs not counted, then `repeats` runs (fewer once `budget_s` of measured time is spent,
-    at least one; more while they took under `sample_s`: QueryRuns). A run stopped at the limit counts as the limit, and the query is marked `limit`; a query
-    in `skip` (query → why) is not run and counts as the limit."""
+    at least one; more while they took under `sample_s`: QueryRuns). A run stopped at the limit counts as the
+    limit, and the query is marked `limit`; a query in `skip` (query → why) is not run and counts as the limit."""
     client = Client(engine.port) if engine.http else None
     results = {}
     for q in queries:
