@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 from ecograph.errors import DataSyntaxError, UsageError
 from ecograph.namespaces import bind_all
 from ecograph.pipeline.load import parse_bytes
-from ecograph.pipeline.validate import ValidationReport
+from ecograph.pipeline.validation_report import ValidationReport
 from ecograph.rdf.nesting import check_nesting
 from ecograph.rdf.terms import ox_to_rdflib
 

@@ -9,7 +9,8 @@ from ecograph.errors import NotConformingError
 from ecograph.pipeline.load import load_sources
 from ecograph.pipeline.publish import Release, publish
 from ecograph.pipeline.reason import reason
-from ecograph.pipeline.validate import ValidationReport, validate
+from ecograph.pipeline.validate import validate
+from ecograph.pipeline.validation_report import ValidationReport
 from ecograph.settings import Settings, load_settings
 
 

@@ -33,7 +33,7 @@ from ecograph.pipeline import no_cycle_collection
 from ecograph.pipeline.describe import EMBEDDING, LICENSE, Stamp, describe, with_checksums
 from ecograph.pipeline.load import Sources
 from ecograph.pipeline.reason import Inferences
-from ecograph.pipeline.validate import ValidationReport
+from ecograph.pipeline.validation_report import ValidationReport
 from ecograph.rdf import serialize
 from ecograph.rdf.serialize import Quads
 from ecograph.settings import Settings

@@ -18,7 +18,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH
 
 from ecograph.errors import UsageError
-from ecograph.pipeline import validate
+from ecograph.pipeline import validate, validation_report
 from ecograph.pipeline.load import load_sources
 from ecograph.settings import Settings, load_settings
 from ecograph.shacl import store as shacl_store
@@ -45,20 +45,20 @@ PREFIXES = """
 """
 
 
-def _outcome(report: validate.ValidationReport, shapes: Graph, data: list[Graph]) -> Counter:
+def _outcome(report: validation_report.ValidationReport, shapes: Graph, data: list[Graph]) -> Counter:
     """The results of a report as (severity, shape, focus, path, value, en, ja), counted; the messages only
     where the shape or SPARQL constraint that gave the result has sh:message."""
-    graph, names = report.graph, validate._Lookup(data)
+    graph, names = report.graph, validation_report.Lookup(data)
     outcome: Counter = Counter()
     for node in graph.subjects(SH.resultSeverity, None):
         sources = [graph.value(node, SH.sourceShape), graph.value(node, SH.sourceConstraint)]
         given = any(s is not None and (s, SH.message, None) in shapes for s in sources)
-        messages = validate._messages_by_language(graph.objects(node, SH.resultMessage)) if given else {}
-        shape = validate._owning_shape(shapes, sources[0])
+        messages = validation_report._messages_by_language(graph.objects(node, SH.resultMessage)) if given else {}
+        shape = validation_report._owning_shape(shapes, sources[0])
         path = graph.value(node, SH.resultPath)
         outcome[(
             str(graph.value(node, SH.resultSeverity)),
-            validate._short(shapes, shape) if isinstance(shape, URIRef) else "(anonymous shape)",
+            validation_report._short(shapes, shape) if isinstance(shape, URIRef) else "(anonymous shape)",
             names.short(graph.value(node, SH.focusNode)),
             names.short(path) if isinstance(path, URIRef) else "" if path is None else "(complex path)",
             names.short(graph.value(node, SH.value)),
@@ -68,7 +68,7 @@ def _outcome(report: validate.ValidationReport, shapes: Graph, data: list[Graph]
     return outcome
 
 
-def _assert_agree(data: Graph, shapes: Graph, ontology: Graph = ONTOLOGY) -> validate.ValidationReport:
+def _assert_agree(data: Graph, shapes: Graph, ontology: Graph = ONTOLOGY) -> validation_report.ValidationReport:
     fast = validate.validate_graph(data, shapes, ontology, validator="oxigraph")
     reference = validate.validate_graph(data, shapes, ontology, validator="pyshacl")
     assert fast.conforms == reference.conforms
