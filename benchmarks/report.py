@@ -14,7 +14,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks.measure import MOST_RUNS, geomean
+from benchmarks.measure import MOST_RUNS, geomean, percentile
 from benchmarks.workload import TARGET_GROUPS
 from ecograph.report import charts
 from ecograph.settings import PROJECT_ROOT
@@ -620,11 +620,11 @@ def _beyond_wire(big: dict, small: dict) -> str:
     if not both:
         return ""
     theirs = {n: wire["per_query"][n]["added_ms"] for n in both}
-    beyond = sorted(small[n]["added_ms"] - theirs[n] for n in both)
+    beyond = [small[n]["added_ms"] - theirs[n] for n in both]
     worst = max(theirs, key=theirs.get)
     return (f"; the wire peer itself: {sum(theirs[n] <= 1 for n in both)} of {len(both)} within 1 ms (most added "
-            f"{theirs[worst]:+.2f} ms, {worst}); beyond the wire peer, median {beyond[len(beyond) // 2]:+.2f} ms, "
-            f"most {beyond[-1]:+.2f} ms")
+            f"{theirs[worst]:+.2f} ms, {worst}); beyond the wire peer, median {percentile(beyond, 0.5):+.2f} ms, "
+            f"most {max(beyond):+.2f} ms")
 
 
 def growth(results: dict) -> list[dict]:
@@ -760,7 +760,7 @@ def summary(results: dict) -> str:
         if "pyoxigraph" in r:
             added = [v["added_ms"] for v in r["pyoxigraph"]["per_query"].values()]
             parts.append(f"vs raw pyoxigraph: {r['pyoxigraph']['meets']}/{r['pyoxigraph']['of']} within target, "
-                         f"added ms median {_fmt(sorted(added)[len(added) // 2] if added else None, 2)}")
+                         f"added ms median {_fmt(percentile(added, 0.5), 2)}")
         for name in ("ecograph", "ecograph-uncached", *SERVING_PEERS, "virtuoso"):
             for mix, t in scale["engines"].get(name, {}).get("throughput", {}).items():
                 parts.append(f"{name} {mix} {_fmt(t['req_per_s'])} req/s")

@@ -295,3 +295,15 @@ def test_side_by_side_needs_two_engines():
     assert side_by_side_engines(Options(scales=["seed"], engines=("ecograph-uncached", "bare", "rdflib"))) == ["ecograph-uncached", "bare"]
     assert side_by_side_engines(Options(scales=["seed"], engines=("ecograph", "rdflib-endpoint"))) == []  # one alone: one at a time
     assert side_by_side_engines(Options(scales=["seed"], engines=("ecograph", "bare"), side_by_side=False)) == []
+
+
+def test_what_ecograph_adds_beyond_the_wire_peer_is_a_median_as_the_p50s_are():
+    """The targets' "beyond the wire peer": the nearest-rank median of ecograph's added ms less wire's, as every p50
+    of the report (with an even count, the lower of the two middle values), and the most."""
+    added = {"a": 1.0, "b": 2.0, "c": 3.0, "d": 10.0}
+    small = {n: {"added_ms": ms} for n, ms in added.items()}
+    wire = {"per_query": {n: {"added_ms": 0.5} for n in added}}
+    text = report._beyond_wire({"peer_overhead": {"wire": wire}}, small)
+    assert "median +1.50 ms, most +9.50 ms" in text
+    assert "the wire peer itself: 4 of 4 within 1 ms" in text
+    assert report._beyond_wire({}, small) == ""
