@@ -8,7 +8,7 @@ local server resolves its own IRIs:
 | `…/id/<kind>/<key>` (a thing) | `/id/<kind>/<key>` | `303 See Other` to its HTML page or RDF document, by `Accept` |
 | (its HTML page) | `/doc/id/<kind>/<key>` | labels, properties, incoming links, graph of each statement, slide |
 | (its RDF documents) | `/data/id/<kind>/<key>.{ttl,jsonld,nt,rdf,trig,nq}` | its concise bounded description |
-| `…/ontology`, `…/ontology#Term`, `…/ontology/<version>` | `/ontology` | the ontology, HTML or RDF by `Accept` (`Content-Location` names the file) (ontology.py) |
+| `…/ontology`, `…/ontology#Term`, `…/ontology/<version>` | `/ontology` | the ontology, HTML or RDF by `Accept` (`Content-Location` names the file; ontology.py) |
 | `…/graph/<name>`, `…/shapes` | `/graph/<name>`, `/shapes` | `303` to the graph's dump |
 | `…/doc/truncated` | `/doc/truncated` | what a result cut at the row cap means |
 
