@@ -41,8 +41,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--engines", default="", help=f"engines to run, of {','.join(ENGINES)} (default: all; "
                         f"{' and '.join(vt.ENGINES)} only where Virtuoso is installed)")
     parser.add_argument("--one-at-a-time", action="store_true",
-                        help="serve one engine after the other; by default ecograph, ecograph-uncached, bare, wire, pyoxigraph and "
-                             "pyoxigraph-disk are all up at once and measured taking turns (each query's runs, the HTTP floor "
+                        help="serve one engine after the other; by default ecograph, ecograph-uncached, bare, wire, pyoxigraph, "
+                             "pyoxigraph-json and pyoxigraph-disk are all up at once and measured taking turns (each query's runs, the HTTP floor "
                              "and the throughput spells go round them), so their ratios share the machine's good and bad minutes")
     parser.add_argument("--groups", default=",".join(GROUPS), help=f"named-query groups (default {','.join(GROUPS)})")
     parser.add_argument("--queries", default="", help="only these named queries (comma-separated)")

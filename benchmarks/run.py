@@ -1,6 +1,6 @@
 """One benchmark run: at each scale, the same N-Quads file served by every engine, each measured for load time, the
 named queries, throughput (the HTTP engines) and peak memory; and the build of the scale's project with its time
-budget. The engines the targets compare (SIDE_BY_SIDE: ecograph, its bare and wire peers, raw pyoxigraph) are all up at once
+budget. The engines the targets compare (SIDE_BY_SIDE: ecograph, its bare and wire peers, raw pyoxigraph reading rows or writing its answer) are all up at once
 and take turns, request by request for the named queries and in short spells for throughput, so that a slower or
 faster minute of a shared machine falls on all of them alike; the others (rdflib, rdflib-endpoint, Virtuoso) run
 one at a time. Only one engine is ever asked something at a time, so none shares the two cores with another's work."""
@@ -26,10 +26,10 @@ from ecograph.settings import PROJECT_ROOT
 # rdflib runs before rdflib-endpoint: a query rdflib in memory could not answer within the limit is not sent to
 # rdflib-endpoint (the same engine behind HTTP) at that scale, which would only cost a restart and a reload.
 # virtuoso runs before ecograph-virtuoso for the same reason (the same engine behind ecograph's front).
-ENGINES = ("ecograph", "ecograph-uncached", "bare", "wire", "pyoxigraph", "pyoxigraph-disk", "rdflib", "rdflib-endpoint", *vt.ENGINES)
+ENGINES = ("ecograph", "ecograph-uncached", "bare", "wire", "pyoxigraph", "pyoxigraph-json", "pyoxigraph-disk", "rdflib", "rdflib-endpoint", *vt.ENGINES)
 # Measured side by side (all up at once, taking turns; run_side_by_side): the engines whose ratios the targets are
 # stated in, all fast enough that none is left busy with a query nobody waits for while another is measured.
-SIDE_BY_SIDE = ("ecograph", "ecograph-uncached", "bare", "wire", "pyoxigraph", "pyoxigraph-disk")
+SIDE_BY_SIDE = ("ecograph", "ecograph-uncached", "bare", "wire", "pyoxigraph", "pyoxigraph-json", "pyoxigraph-disk")
 
 
 def default_engines() -> tuple[str, ...]:
