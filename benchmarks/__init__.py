@@ -9,7 +9,10 @@ pyoxigraph, rdflib-endpoint, rdflib in memory and (issue 6) Virtuoso, at several
     measure.py    latency (warm-up, p50, p95, time limit), the HTTP floor, throughput of loopback clients (each
                   of them for several engines taking turns, too), the build
     bare.py       the bare peer: Flask + pyoxigraph under gunicorn, nothing else
-    run.py        one run over the scales and engines; ecograph, bare and raw pyoxigraph side by side
-    report.py     ratios, the Markdown table, the SVG chart, the JSON with the machine
+    wire.py       the wire peer: raw pyoxigraph behind the standard library's HTTP server, nothing else
+    run.py        one run over the scales and engines; ecograph, its peers and raw pyoxigraph side by side
+    ratios.py     the ratios against each peer, the row-count checks, the HTTP floors, growth with scale
+    tables.py     the Markdown of each scale;   targets.py   the rows of the issues' targets
+    chart.py      the SVG chart;                report.py    the three files (JSON with the machine, Markdown, SVG)
 
 Benchmarks never assert times: every number is a result."""

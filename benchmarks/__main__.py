@@ -8,7 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from benchmarks import report
+from benchmarks import ratios, report
 from benchmarks import virtuoso as vt
 from benchmarks.measure import MOST_RUNS
 from benchmarks.run import ENGINES, Options, default_engines, run
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     if args.render:
         results = json.loads(args.render.read_text(encoding="utf-8"))
-        report.compare(results)
+        ratios.compare(results)
         paths = report.write(results, args.out)
         print(report.summary(results))
         print("wrote " + ", ".join(p.name for p in paths.values()) + f" in {args.out}")
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     results = run(options)
     results["command"] = "scripts/bench " + " ".join("DIR" if Path(a).is_absolute() else shlex.quote(a) for a in argv)
     results["machine"] = machine
-    report.compare(results)
+    ratios.compare(results)
     paths = report.write(results, args.out)
     print(report.summary(results))
     print("wrote " + ", ".join(p.name for p in paths.values()) + f" in {args.out}")

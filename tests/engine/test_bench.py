@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 import pyoxigraph as ox
 import pytest
 
-from benchmarks import report
+from benchmarks import ratios, tables, targets
 from benchmarks import virtuoso as vt
 from benchmarks.data import combine, parse_scale
 from benchmarks.engines import alive
@@ -104,7 +104,8 @@ def test_markdown_svg_and_json_are_written_and_well_formed(bench):
     assert "ecograph-uncached against the bare peer" in markdown and "| issue 15: point lookups at seed" in markdown
     assert "| bare ÷ pyoxigraph (ms added) | wire ÷ pyoxigraph (ms added) |" in markdown  # what serving over HTTP adds
     assert "ecograph-uncached against the wire peer" in markdown and "; the wire peer itself: " in markdown
-    assert "| issue 15: ≤ 1 ms added over raw pyoxigraph" in markdown and "| issue 15: serving in ≤ 1.2× the PSS" in markdown
+    assert "| issue 15: ≤ 1 ms added over raw pyoxigraph" in markdown and "| issue 15: serving 10M in ≤ 1.2× the PSS" in markdown
+    assert "at seed | – (stated for 10M) |" in markdown  # judged at the scale the issue states, not below
     # against raw pyoxigraph writing its answer too: what ecograph adds beyond the writing any endpoint does
     assert "; over raw pyoxigraph writing its answer (pyoxigraph-json): " in markdown
     assert "| ecograph-uncached ÷ pyoxigraph (ms added) | ecograph-uncached ÷ pyoxigraph-json (ms added) |" in markdown
@@ -131,7 +132,7 @@ def test_virtuoso_is_compared_with_the_known_differences_of_the_virtuoso_tests(b
     from tests.helpers.virtuoso_known import KNOWN_DIFFERENCES
 
     results = bench[0]
-    assert report.virtuoso_known() == KNOWN_DIFFERENCES == results["virtuoso_known"]  # the one list, read and kept
+    assert ratios.virtuoso_known() == KNOWN_DIFFERENCES == results["virtuoso_known"]  # the one list, read and kept
     scale = results["scales"][0]
     assert scale["rows"]["coverage-program-phase"]["counts"]["virtuoso"] == scale["rows"]["coverage-program-phase"]["counts"]["pyoxigraph"]
     for name in ("virtuoso", "ecograph-virtuoso"):
@@ -151,16 +152,16 @@ def test_a_known_wrong_answer_of_virtuoso_is_reported_as_known_and_left_out_of_t
                                                      "coverage-d": _one("ok", 1, 3)}},
                    "virtuoso": {"queries": {"gaps-a": _one("ok", 1, 0), "gaps-b": _one("ok", 8, 4), "gaps-c": _one("limit", 2000, None),
                                             "coverage-d": _one("error", None, None)}}}}]}
-    report.compare(results)
+    ratios.compare(results)
     scale = results["scales"][0]
     assert scale["rows"]["gaps-a"]["explained"].endswith("no rows") and scale["rows"]["gaps-b"]["explained"] is None
-    assert report.unexplained_mismatches(results) == ["seed: gaps-b", "seed: coverage-d"]
+    assert ratios.unexplained_mismatches(results) == ["seed: gaps-b", "seed: coverage-d"]
     ratio = scale["ratios"]["virtuoso"]
     assert ratio["left_out"] == {"gaps-a": "rows differ", "gaps-b": "rows differ", "coverage-d": "an error"}
     assert ratio["per_query"]["gaps-c"] == {"x": 0.002, "added_ms": -1996, "limited": False, "peer_limited": True, "rows_differ": False}
     assert ratio["geomean_target"] == 0.002 and ratio["queries_in_target"] == 1
     assert "ecograph-uncached ÷ virtuoso (p50): geometric mean 0.002 over 1 coverage and gap queries" in "\n".join(
-        report._virtuoso_md(scale, "ecograph-uncached"))
+        tables._virtuoso_md(scale, "ecograph-uncached"))
 
 
 def test_a_dist_for_the_file_counts_its_triples_per_graph(tmp_path):
@@ -307,10 +308,10 @@ def test_what_ecograph_adds_beyond_the_wire_peer_is_a_median_as_the_p50s_are():
     added = {"a": 1.0, "b": 2.0, "c": 3.0, "d": 10.0}
     small = {n: {"added_ms": ms} for n, ms in added.items()}
     wire = {"per_query": {n: {"added_ms": 0.5} for n in added}}
-    text = report._beyond_wire({"peer_overhead": {"wire": wire}}, small)
+    text = targets._beyond_wire({"peer_overhead": {"wire": wire}}, small)
     assert "median +1.50 ms, most +9.50 ms" in text
     assert "the wire peer itself: 4 of 4 within 1 ms" in text
-    assert report._beyond_wire({}, small) == ""
+    assert targets._beyond_wire({}, small) == ""
 
 
 def test_what_ecograph_adds_over_raw_pyoxigraph_writing_its_answer_is_counted_beside_reading_its_rows():
@@ -319,7 +320,7 @@ def test_what_ecograph_adds_over_raw_pyoxigraph_writing_its_answer_is_counted_be
     small = {"a": {"added_ms": 1.2, "raw_ms": 1.0}, "b": {"added_ms": 2.0, "raw_ms": 4.0}, "c": {"added_ms": 0.5, "raw_ms": 2.0}}
     written = {"per_query": {"a": {"added_ms": 0.9, "raw_ms": 1.3}, "b": {"added_ms": 1.1, "raw_ms": 4.9},
                              "c": {"added_ms": 0.4, "raw_ms": 2.1}}}
-    text = report._over_written({"ratios": {"pyoxigraph-json": written}}, small)
+    text = targets._over_written({"ratios": {"pyoxigraph-json": written}}, small)
     assert "(pyoxigraph-json): 2 of 3 within 1 ms (most added +1.10 ms, b)" in text
     assert "a median +0.30 ms, most +0.90 ms over reading its rows" in text
-    assert report._over_written({"ratios": {}}, small) == ""
+    assert targets._over_written({"ratios": {}}, small) == ""
