@@ -93,23 +93,36 @@ _BOUNDARY = b"},{"
 class _JsonRows:
     """A binary writer for pyoxigraph's SPARQL JSON results that keeps what it is given and counts the row
     boundaries ("},{", also across two chunks) until there are `most` of them, then stops the writer (raises
-    _Full): from there the answer may have more than `most` rows."""
+    _Full): from there the answer may have more than `most` rows.
 
-    __slots__ = ("boundaries", "chunks", "full", "most", "tail")
+    Counting "},{" costs about a nanosecond a byte (a quarter of a millisecond for a 170 KB answer, measured at 1M
+    quads), counting one byte less than half that. Every row opens with "{", so while the answer holds fewer than
+    `most` of them it holds fewer than `most` rows, let alone boundaries: those are counted only from then on (from
+    the start), so an answer far from the cap is only scanned for "{"."""
+
+    __slots__ = ("boundaries", "chunks", "full", "most", "opened", "tail")
 
     def __init__(self, most: int):
         self.chunks: list[bytes] = []
-        self.boundaries = 0
+        self.opened = 0  # the "{" of every chunk kept, until there are `most`
+        self.boundaries = 0  # counted once there are `most` "{"
         self.most = most
         self.full = False
-        self.tail = b""  # the last two bytes written: a boundary may begin there
+        self.tail = b""  # the last two bytes written, once boundaries are counted: a boundary may begin there
 
     def write(self, data: bytes) -> int:
         if self.full:
             return len(data)
         self.chunks.append(data)
-        self.boundaries += (self.tail + data[:2]).count(_BOUNDARY) + data.count(_BOUNDARY)
-        self.tail = (self.tail + data[-2:])[-2:]
+        if self.opened < self.most:
+            self.opened += data.count(b"{")
+            if self.opened < self.most:
+                return len(data)
+            kept = b"".join(self.chunks)  # from here on, the boundaries are counted, from the start
+            self.boundaries, self.tail = kept.count(_BOUNDARY), kept[-2:]
+        else:
+            self.boundaries += (self.tail + data[:2]).count(_BOUNDARY) + data.count(_BOUNDARY)
+            self.tail = (self.tail + data[-2:])[-2:]
         if self.boundaries >= self.most:
             self.full = True
             raise _Full

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import random
 from collections import Counter
 from xml.etree import ElementTree
 
@@ -337,10 +339,35 @@ def test_the_row_counter_sees_a_boundary_split_across_chunks():
     """pyoxigraph hands its writer 8 KiB chunks: a boundary may straddle two, or three one-byte writes."""
     for pieces in ([b'[{"a":1}', b',{"a":2}]'], [b'[{"a":1', b'},', b'{"a":2}]'], [b"[{}", b",", b"{}", b",{}]"],
                    [b"[{", b"}", b",", b"{", b"}]"]):
-        writer = native._JsonRows(10)
+        writer = native._JsonRows(3)
+        writer.write(b'{"head":{"vars":["a"]},"results":{"bindings":')  # its three "{": boundaries counted from here on
         for piece in pieces:
             writer.write(piece)
         assert writer.boundaries == b"".join(pieces).count(b"},{"), pieces
+
+
+def test_the_row_counter_stops_at_the_cap_however_the_answer_is_cut():
+    """Whatever the chunks, and with strings holding "{" or "},{" among the rows: the writer stops at the chunk where
+    the bytes kept first hold `most` boundaries, never before, and keeps every byte up to there."""
+    rng = random.Random(15)
+    rows = [b'{"a":{"type":"literal","value":"x{y"}}', b'{"a":{"type":"literal","value":"},{"}}', b"{}",
+            b'{"a":{"type":"uri","value":"http://example.org/s"},"b":{"type":"bnode","value":"b0"}}']
+    for _ in range(300):
+        body = b'{"head":{"vars":["a","b"]},"results":{"bindings":[' + b",".join(rng.choices(rows, k=rng.randint(0, 12))) + b"]}}"
+        cuts = sorted(rng.sample(range(1, len(body)), rng.randint(0, 8)))
+        pieces = [body[a:b] for a, b in itertools.pairwise([0, *cuts, len(body)])]
+        most = rng.randint(1, 8)
+        writer = native._JsonRows(most)
+        stopped = None
+        for i, piece in enumerate(pieces):
+            try:
+                writer.write(piece)
+            except native._Full:
+                stopped = i
+                break
+        first = next((i for i in range(len(pieces)) if b"".join(pieces[:i + 1]).count(b"},{") >= most), None)
+        assert stopped == first and writer.full == (first is not None), (body, pieces, most)
+        assert writer.chunks == pieces[:len(writer.chunks)]
 
 
 @pytest.mark.parametrize("max_rows", [1, 5, 1000])
