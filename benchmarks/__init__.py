@@ -4,7 +4,8 @@ pyoxigraph, rdflib-endpoint, rdflib in memory and (issue 6) Virtuoso, at several
     workload.py   the named queries (and their parameters written into the text for rdflib) and point lookups (as
                   queries of one sampled resource, and as the throughput mix)
     data.py       the N-Quads file of a scale: the seed build plus synthetic triples (ecograph.tools.synth)
-    engines.py    the engines: servers on loopback, in-memory engines in child processes; their memory (RSS, PSS)
+    engines.py    the servers on loopback; every engine's memory (RSS, PSS)
+    inprocess.py  raw pyoxigraph and rdflib in child processes, each query timed inside the child
     virtuoso.py   Virtuoso, and ecograph's front over it (where Virtuoso is installed)
     measure.py    latency (warm-up, p50, p95, time limit), the HTTP floor, throughput of loopback clients (each
                   of them for several engines taking turns, too), the build

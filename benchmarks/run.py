@@ -19,7 +19,8 @@ from pathlib import Path
 from benchmarks import data as datasets
 from benchmarks import measure
 from benchmarks import virtuoso as vt
-from benchmarks.engines import BareServer, EcographServer, InProcess, RdflibEndpointServer, WireServer
+from benchmarks.engines import BareServer, EcographServer, RdflibEndpointServer, WireServer
+from benchmarks.inprocess import InProcess
 from benchmarks.workload import GROUPS, POINT_FORMS, TARGET_GROUPS, Named, at_point, named_queries, point_query
 from ecograph.settings import PROJECT_ROOT
 
