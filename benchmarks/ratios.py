@@ -16,16 +16,13 @@ from ecograph.settings import PROJECT_ROOT
 
 PEERS = ("rdflib-endpoint", "rdflib")
 
-
 # raw pyoxigraph in memory reading every row (issue 5's and 15's target), in memory writing its answer as an endpoint
 # must (SPARQL JSON, Turtle), and on disk as ecograph stores it
 RAW = ("pyoxigraph", "pyoxigraph-json", "pyoxigraph-disk")
 
-
 # the peers that serve raw pyoxigraph over HTTP with nothing of ecograph's: Flask under gunicorn (benchmarks/bare.py),
 # and the standard library's HTTP server (benchmarks/wire.py), what answering over HTTP costs at the least here
 SERVING_PEERS = ("bare", "wire")
-
 
 # Where rdflib answers differently from SPARQL 1.1 (and from pyoxigraph): expected, so reported apart from the
 # mismatches nobody has explained. The README's rdflib fallback section lists these departures.
@@ -34,10 +31,8 @@ KNOWN_DEPARTURES = {
     "money-by-ministry": "rdflib fails on ORDER BY over unbound values",
 }
 
-
 # Virtuoso itself, and ecograph's front over it (benchmarks/virtuoso.py); the front answers with Virtuoso's answers
 VIRTUOSO = ("virtuoso", "ecograph-virtuoso")
-
 
 # The named queries Virtuoso 7.2.5 answers wrongly or not at all, with what it does: tests/helpers/virtuoso_known.py
 # keeps the list (KNOWN_DIFFERENCES, checked by tests/http/test_virtuoso.py against a real Virtuoso); it is read from that

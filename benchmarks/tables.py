@@ -100,9 +100,7 @@ def scale_md(scale: dict, results: dict, limit_ms: float) -> list[str]:
         out.append(f"\n{me} vs raw pyoxigraph in memory: {r['meets']} of {r['of']} queries within issue 5's target "
                    "(≤ 1.3× for queries over 10 ms, < 2 ms added for the others; ✗ marks the others). Against pyoxigraph-disk, the "
                    "same engine on a store like ecograph's, the ratio is what ecograph's serving adds beyond its storage."
-                   + (" The bare peer (Flask under gunicorn) and the wire peer (the standard library's HTTP server) serve raw "
-                      "pyoxigraph with nothing of ecograph's; the wire peer's column is what answering over loopback HTTP adds "
-                      "at the least on this machine (the client's request and reading the answer included)." if served else ""))
+                   + _served_text(served))
     notes = [f"{n}: {r.get('explained') or 'UNEXPLAINED'}" for n, r in scale["rows"].items() if not r["agree"]]
     if notes:
         out.append("\nRow counts that differ: " + "; ".join(notes) + ".")
@@ -110,6 +108,20 @@ def scale_md(scale: dict, results: dict, limit_ms: float) -> list[str]:
     out += _throughput_md(engines)
     out += _peers_md(engines, me)
     return out + [""]
+
+
+def _served_text(served: dict) -> str:
+    """What the serving peers' columns tell, for the peers that ran."""
+    named = {"bare": "the bare peer (Flask under gunicorn)", "wire": "the wire peer (the standard library's HTTP server)"}
+    peers = [named[p] for p in SERVING_PEERS if p in served]
+    if not peers:
+        return ""
+    who = " and ".join(peers)
+    text = f" {who[0].upper()}{who[1:]} serve{'s' if len(peers) == 1 else ''} raw pyoxigraph with nothing of ecograph's"
+    if "wire" in served:
+        return (text + "; the wire peer's column is what answering over loopback HTTP adds at the least on this machine "
+                "(the client's request and reading the answer included).")
+    return text + "."
 
 
 def _floor_md(engines: dict) -> list[str]:
