@@ -133,9 +133,7 @@ def _beyond_wire(big: dict, small: dict) -> str:
     """What the wire peer (raw pyoxigraph behind the standard library's HTTP server) adds itself over the same small
     queries, and what ecograph adds beyond it: the share of the added time that is HTTP on this machine."""
     wire = big.get("peer_overhead", {}).get("wire")
-    if not wire:
-        return ""
-    both = [n for n in small if n in wire["per_query"]]
+    both = _in_both(wire, small)
     if not both:
         return ""
     theirs = {n: wire["per_query"][n]["added_ms"] for n in both}
@@ -150,9 +148,7 @@ def _over_written(big: dict, small: dict) -> str:
     """The same small queries against raw pyoxigraph writing its answer (pyoxigraph-json) instead of reading its rows:
     what ecograph adds beyond the writing that any endpoint must do."""
     written = big.get("ratios", {}).get("pyoxigraph-json")
-    if not written:
-        return ""
-    both = [n for n in small if n in written["per_query"]]
+    both = _in_both(written, small)
     if not both:
         return ""
     added = {n: written["per_query"][n]["added_ms"] for n in both}
@@ -161,6 +157,11 @@ def _over_written(big: dict, small: dict) -> str:
     return (f"; over raw pyoxigraph writing its answer (pyoxigraph-json): {sum(a <= 1 for a in added.values())} of "
             f"{len(both)} within 1 ms (most added {added[most]:+.2f} ms, {most}); writing the answer itself takes a "
             f"median {percentile(writing, 0.5):+.2f} ms, most {max(writing):+.2f} ms over reading its rows")
+
+
+def _in_both(compared: dict | None, small: dict) -> list[str]:
+    """The small queries that a comparison (per_query) measured too: none when it was not made."""
+    return [n for n in small if n in compared["per_query"]] if compared else []
 
 
 def _yes(met: bool) -> str:
