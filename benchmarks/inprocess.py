@@ -102,8 +102,7 @@ def _read(rows) -> int:
 
 
 CHILD_ENGINES = {"pyoxigraph": (_load_pyoxigraph, _query_pyoxigraph), "pyoxigraph-json": (_load_pyoxigraph, _query_pyoxigraph_json),
-                 "pyoxigraph-disk": (_load_pyoxigraph_disk, _query_pyoxigraph),
-                 "rdflib": (_load_rdflib, _query_rdflib)}
+                 "pyoxigraph-disk": (_load_pyoxigraph_disk, _query_pyoxigraph), "rdflib": (_load_rdflib, _query_rdflib)}
 
 
 class _Limit(BaseException):
@@ -116,9 +115,9 @@ def _alarm(signum, frame):
 
 def _child_main(kind: str, path: str, scratch: str, conn) -> None:
     """The child: load the file (timed), then answer jobs, each timed around the query and reading its rows (or
-    writing its answer).
-    An alarm at the limit stops a query while Python code runs (all of rdflib's work, and pyoxigraph's between
-    rows), so the engine goes on without loading the data again; the parent kills the child otherwise."""
+    writing its answer). An alarm at the limit stops a query while Python code runs (all of rdflib's work, and
+    pyoxigraph's between rows), so the engine goes on without loading the data again; the parent kills the child
+    otherwise."""
     load, query = CHILD_ENGINES[kind]
     started = time.perf_counter()
     engine = load(path, scratch)

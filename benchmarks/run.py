@@ -1,9 +1,10 @@
 """One benchmark run: at each scale, the same N-Quads file served by every engine, each measured for load time, the
 named queries, throughput (the HTTP engines) and peak memory; and the build of the scale's project with its time
-budget. The engines the targets compare (SIDE_BY_SIDE: ecograph, its bare and wire peers, raw pyoxigraph reading rows or writing its answer) are all up at once
-and take turns, request by request for the named queries and in short spells for throughput, so that a slower or
-faster minute of a shared machine falls on all of them alike; the others (rdflib, rdflib-endpoint, Virtuoso) run
-one at a time. Only one engine is ever asked something at a time, so none shares the two cores with another's work."""
+budget. The engines the targets compare (SIDE_BY_SIDE: ecograph, its bare and wire peers, raw pyoxigraph reading rows
+or writing its answer) are all up at once and take turns, request by request for the named queries and in short
+spells for throughput, so that a slower or faster minute of a shared machine falls on all of them alike; the others
+(rdflib, rdflib-endpoint, Virtuoso) run one at a time. Only one engine is ever asked something at a time, so none
+shares the two cores with another's work."""
 
 from __future__ import annotations
 
