@@ -93,7 +93,7 @@ def _wait_gone(pid: int) -> None:
             with open(f"/proc/{pid}/stat") as f:
                 if f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
                     return
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # reaped before the open, or between the open and the read
             return
         time.sleep(0.05)
     raise AssertionError(f"process {pid} still runs after close()")

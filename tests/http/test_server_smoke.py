@@ -163,7 +163,7 @@ def _wait_dead(pid: int) -> None:
                 state = f.read().rsplit(")", 1)[1].split()[0]
             if state in ("Z", "X") and len(os.listdir(f"/proc/{pid}/task")) <= 1:
                 return
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # reaped before the open, or between the open and the read
             return
         time.sleep(0.05)
     raise AssertionError(f"process {pid} did not die")
