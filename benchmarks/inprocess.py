@@ -23,10 +23,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from benchmarks import wire
 from benchmarks.engines import SLACK_S, Memory, Outcome
 from benchmarks.workload import Named
-from ecograph.engine.stores import prefixes_used
-from ecograph.namespaces import PREFIX_MAP
 from ecograph.rdf.terms import to_ox
 
 
@@ -46,12 +45,13 @@ def _load_pyoxigraph_disk(path: str, scratch: str):
     return ox.Store.read_only(scratch)
 
 
+def _substitutions(job: dict) -> dict:
+    return {ox.Variable(k): to_ox(v) for k, v in job["substitutions"].items()}
+
+
 def _query_pyoxigraph(store, job: dict) -> int:
     """One query of the child, timed as a whole: what it needs is imported once, with this module."""
-    subs = {ox.Variable(k): to_ox(v) for k, v in job["substitutions"].items()}
-    # the project's prefixes, of which pyoxigraph is given those the text may use, as by ecograph's workers
-    result = store.query(job["text"], prefixes=prefixes_used(job["text"], PREFIX_MAP), substitutions=subs or None,
-                         use_default_graph_as_union=True)
+    result = wire.query(store, job["text"], _substitutions(job))
     if isinstance(result, ox.QueryBoolean):
         return 1
     return _read(result)
@@ -61,13 +61,10 @@ def _query_pyoxigraph_json(store, job: dict):
     """raw pyoxigraph writing its answer, as an endpoint must and as the wire peer does (benchmarks.wire.answer: SPARQL
     JSON results, Turtle for a graph), timed up to the written bytes; the rows are counted from them after the clock
     stops (a callable, which the child calls once it has taken the time)."""
-    from benchmarks.wire import JSON, answer
-
-    subs = {ox.Variable(k): to_ox(v) for k, v in job["substitutions"].items()}
-    body, kind = answer(store, job["text"], subs or None)
+    body, kind = wire.answer(store, job["text"], _substitutions(job))
 
     def rows() -> int:
-        if kind != JSON:
+        if kind != wire.JSON:
             return sum(1 for _ in ox.parse(body, format=ox.RdfFormat.TURTLE))
         parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         return 1 if isinstance(parsed, ox.QueryBoolean) else sum(1 for _ in parsed)

@@ -38,10 +38,16 @@ def jobs() -> dict[str, tuple[str, dict]]:
             for q in named_queries(PROJECT_ROOT / "queries") if q.group != "point"}
 
 
+def query(store: ox.Store, text: str, substitutions: dict | None = None):
+    """pyoxigraph's result of a query over the union of the graphs, given the project's prefixes the text may use
+    (as ecograph's workers give them): how raw pyoxigraph is asked, in process (benchmarks/inprocess.py) and here."""
+    return store.query(text, prefixes=prefixes_used(text, PREFIX_MAP), substitutions=substitutions or None,
+                       use_default_graph_as_union=True)
+
+
 def answer(store: ox.Store, text: str, substitutions: dict | None = None) -> tuple[bytes, str]:
     """What pyoxigraph writes for a query over the union of the graphs: (body, Content-Type)."""
-    result = store.query(text, prefixes=prefixes_used(text, PREFIX_MAP), substitutions=substitutions or None,
-                         use_default_graph_as_union=True)
+    result = query(store, text, substitutions)
     if isinstance(result, ox.QueryTriples):
         return result.serialize(format=ox.RdfFormat.TURTLE), "text/turtle"
     return result.serialize(format=ox.QueryResultsFormat.JSON), JSON
