@@ -1,10 +1,10 @@
 """create_app(): the Flask application. Blueprints: sparql.py (the SPARQL 1.1 Protocol endpoint and its
 service description), data.py (dumps, VoID, health), linked.py (every ecograph IRI dereferences; pages.py
 and resource_page.py render the HTML), ontology.py (the ontology, negotiated), ui.py (the query UI at / and the
-static files), named.py (named queries as an API),
-validation.py (POST /validate), report.py (GET /report), ops.py (metrics and the access log). In front of Flask,
-as WSGI middleware: lane.py (SPARQL queries answered without Flask's per-request cost, by the views' own code) and
-cors.py (CORS on every answer). Errors have one JSON shape (errors.py)."""
+static files), named.py (named queries as an API), validation.py (POST /validate), report.py (GET /report), ops.py
+(metrics and the access log). In front of Flask, as WSGI middleware: lane.py (SPARQL queries answered without
+Flask's per-request cost, by the views' own code) and cors.py (CORS on every answer). Errors have one JSON shape
+(errors.py)."""
 
 from __future__ import annotations
 
